@@ -1,0 +1,81 @@
+#pragma once
+// The engine: registers handlers, breakers and workflow definitions, starts workflows and answers
+// queries. Each workflow instance runs as an actor under a workflow supervisor; step handlers run
+// on step-worker actors. All member functions are thread-safe and may block briefly; none may be
+// called from inside a step handler of the same engine except start/query/history.
+#include <actorflow/circuit_breaker.hpp>
+#include <actorflow/clock.hpp>
+#include <actorflow/error_strategy.hpp>
+#include <actorflow/history_event.hpp>
+#include <actorflow/json.hpp>
+#include <actorflow/retry_policy.hpp>
+#include <actorflow/status.hpp>
+#include <actorflow/step_handler.hpp>
+#include <actorflow/store.hpp>
+#include <actorflow/workflow_definition.hpp>
+#include <actorflow/workflow_status.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace actorflow {
+
+struct EngineOptions {
+  std::shared_ptr<Clock> clock;            // default: the real clock
+  std::shared_ptr<Store> store;            // default: memory
+  Millis step_timeout_default{30'000};
+  RetryPolicy retry_default;               // 3 retries, 1 s doubling, 20% jitter
+  ErrorStrategy strategy_default = ErrorStrategy::retry_then_compensate;
+  int step_workers = 4;                    // threads for sync handlers
+  int step_queue_max = 100'000;            // queued sync steps beyond this fail (retryably)
+  int instance_restarts_max = 3;           // an instance crashing more often than this...
+  Millis instance_restart_period{60'000};  // ...within this period is dead-lettered
+  int breaker_waits_max = 1'000;           // a step denied this often by its breaker fails
+  uint64_t seed = 0;                       // jitter randomness; 0 = from the clock
+  int scheduler_threads = 0;               // CAF scheduler threads; 0 = CAF's default
+};
+
+struct StartResult {
+  Status status;         // error: unknown definition, bad id...
+  bool created = false;  // false: a workflow with this id existed, nothing was started
+};
+
+class Engine {
+ public:
+  explicit Engine(EngineOptions options = {});
+  ~Engine();  // stops every actor; in-flight workflows stay in the store as they are
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  void register_handler(const std::string& name, SyncHandler handler);
+  void register_async_handler(const std::string& name, AsyncHandler handler);
+  void register_breaker(const std::string& service, BreakerOptions options);
+  // Validates fully (every problem reported, one per line) before accepting.
+  Status register_workflow(WorkflowDefinition definition);
+
+  // Starts `definition` as workflow `workflow_id` with `input` as its data. Idempotent on the id.
+  StartResult start(const std::string& definition, const std::string& workflow_id, Json input = Json::object());
+
+  std::optional<WorkflowInfo> query(const std::string& workflow_id) const;
+  std::vector<HistoryEvent> history(const std::string& workflow_id) const;
+  std::vector<DeadLetter> dead_letters() const;
+  // Blocks until the workflow is terminal or `real_wait` passes (then returns its current info).
+  std::optional<WorkflowInfo> wait(const std::string& workflow_id,
+                                   Millis real_wait = Millis(60'000)) const;
+  std::optional<BreakerState> breaker_state(const std::string& service) const;
+
+  // Fault injection: makes the workflow's instance actor crash as if it had a bug.
+  void crash_instance(const std::string& workflow_id);
+
+  Clock& clock() const;
+  Store& store() const;
+
+  struct Core;  // shared with the actors; defined in src/
+
+ private:
+  std::shared_ptr<Core> core_;
+};
+
+}  // namespace actorflow

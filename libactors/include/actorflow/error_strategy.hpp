@@ -1,0 +1,23 @@
+#pragma once
+// What a workflow does when a step fails for good.
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace actorflow {
+
+enum class ErrorStrategy {
+  retry,                  // retry per the retry policy, then the workflow fails (no compensation)
+  compensate,             // no retries: compensate the completed steps at once
+  dead_letter,            // no retries: park the workflow as dead-lettered with the reason
+  retry_then_compensate,  // retry per the policy, then compensate (the default)
+};
+
+std::string_view to_string(ErrorStrategy strategy);
+std::optional<ErrorStrategy> parse_error_strategy(std::string_view text);
+
+inline bool strategy_retries(ErrorStrategy s) {
+  return s == ErrorStrategy::retry || s == ErrorStrategy::retry_then_compensate;
+}
+
+}  // namespace actorflow

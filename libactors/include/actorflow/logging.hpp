@@ -1,0 +1,17 @@
+#pragma once
+// The engine's structured log: one JSON object per line on stderr, logger name "actorflow".
+// Its level comes from ACTORFLOW_LOG_LEVEL (trace, debug, info, warn, error, off; default info).
+#include <actorflow/json.hpp>
+
+#include <spdlog/logger.h>
+
+#include <memory>
+
+namespace actorflow {
+
+std::shared_ptr<spdlog::logger> logger();
+
+// Writes `fields` as one JSON log line at `level`.
+void log_json(spdlog::level::level_enum level, const Json& fields);
+
+}  // namespace actorflow

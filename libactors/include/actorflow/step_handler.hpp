@@ -1,0 +1,65 @@
+#pragma once
+// Step handlers: user code the engine calls by name.
+//  - A sync handler returns the step's output or throws to fail; it runs on a step-worker thread,
+//    so it may block. Throw NonRetryableError to fail without retries.
+//  - An async handler must not block: it starts the work and calls `complete` exactly once, from
+//    any thread, whenever the work ends. It runs inside the workflow instance actor.
+#include <actorflow/json.hpp>
+
+#include <functional>
+#include <stdexcept>
+#include <string>
+
+namespace actorflow {
+
+class StepContext {
+ public:
+  StepContext(std::string workflow_id, std::string step_path, int attempt, bool compensation,
+              Json input)
+      : workflow_id_(std::move(workflow_id)), step_path_(std::move(step_path)), attempt_(attempt),
+        compensation_(compensation), input_(std::move(input)) {}
+
+  const std::string& workflow_id() const { return workflow_id_; }
+  // Where the step sits in the definition, e.g. "charge" or "fulfil/ship".
+  const std::string& step_path() const { return step_path_; }
+  // 1 for the first try; retries and re-dispatch after a restore count up.
+  int attempt() const { return attempt_; }
+  bool is_compensation() const { return compensation_; }
+  // Stable across retries and re-dispatch: use it to make side effects happen once.
+  std::string idempotency_key() const {
+    return workflow_id_ + "/" + step_path_ + (compensation_ ? "#compensate" : "");
+  }
+  // The step's mapped input (the whole workflow data when the step maps none).
+  const Json& input() const { return input_; }
+
+ private:
+  std::string workflow_id_;
+  std::string step_path_;
+  int attempt_;
+  bool compensation_;
+  Json input_;
+};
+
+// Thrown by a handler (or passed to `complete`) to fail a step without further retries.
+class NonRetryableError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct StepOutcome {
+  bool ok = true;
+  Json output;
+  std::string error;
+  bool retryable = true;
+
+  static StepOutcome success(Json output = Json::object()) { return {true, std::move(output), {}, true}; }
+  static StepOutcome failure(std::string error, bool retryable = true) {
+    return {false, Json(), std::move(error), retryable};
+  }
+};
+
+using SyncHandler = std::function<Json(const StepContext&)>;
+using CompleteFn = std::function<void(StepOutcome)>;
+using AsyncHandler = std::function<void(const StepContext&, CompleteFn complete)>;
+
+}  // namespace actorflow

@@ -1,0 +1,44 @@
+#pragma once
+// The life of a workflow, as a user sees it through the engine API.
+#include <actorflow/history_event.hpp>
+#include <actorflow/json.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace actorflow {
+
+enum class WorkflowStatus {
+  running,
+  compensating,
+  completed,      // every step succeeded
+  failed,         // a step failed for good and nothing was compensated (strategy "retry")
+  compensated,    // a step failed for good; completed steps were undone in reverse order
+  dead_lettered,  // parked for an operator, with the reason
+};
+
+std::string_view to_string(WorkflowStatus status);
+std::optional<WorkflowStatus> parse_workflow_status(std::string_view text);
+inline bool is_terminal(WorkflowStatus s) {
+  return s != WorkflowStatus::running && s != WorkflowStatus::compensating;
+}
+
+// What a query returns.
+struct WorkflowInfo {
+  std::string id;
+  std::string definition;
+  int version = 0;
+  WorkflowStatus status = WorkflowStatus::running;
+  Json data;
+  std::string error;        // why it failed, was compensated or dead-lettered
+  int restarts = 0;         // times its instance actor was respawned
+};
+
+struct DeadLetter {
+  std::string workflow_id;
+  std::string reason;
+  int64_t at_ms = 0;
+};
+
+}  // namespace actorflow

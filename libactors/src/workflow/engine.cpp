@@ -1,0 +1,228 @@
+#include <actorflow/engine.hpp>
+#include <actorflow/atoms.hpp>
+#include <actorflow/logging.hpp>
+
+#include "workflow/definition_validator.hpp"
+#include "workflow/engine_core.hpp"
+#include "workflow/messages.hpp"
+#include "workflow/step_worker_pool.hpp"
+#include "workflow/workflow_supervisor.hpp"
+
+#include <caf/all.hpp>
+
+namespace actorflow {
+namespace {
+
+constexpr size_t kWorkflowIdBytesMax = 256;
+
+std::optional<std::string> workflow_id_problem(const std::string& id) {
+  if (id.empty()) return "workflow id is empty";
+  if (id.size() > kWorkflowIdBytesMax)
+    return "workflow id is " + std::to_string(id.size()) + " bytes (at most " + std::to_string(kWorkflowIdBytesMax) + ")";
+  for (unsigned char c : id)
+    if (c < 0x20 || c == 0x7f) return "workflow id contains a control character";
+  return std::nullopt;
+}
+
+}  // namespace
+
+// ---- Core -----------------------------------------------------------------------------------
+
+std::shared_ptr<const WorkflowDefinition> Engine::Core::find_definition(const std::string& name, int version) const {
+  std::shared_lock lock(registry_mutex);
+  auto it = definitions.find(name);
+  if (it == definitions.end()) return nullptr;
+  auto v = it->second.find(version);
+  return v == it->second.end() ? nullptr : v->second;
+}
+
+std::shared_ptr<const WorkflowDefinition> Engine::Core::latest_definition(const std::string& name) const {
+  std::shared_lock lock(registry_mutex);
+  auto it = definitions.find(name);
+  if (it == definitions.end() || it->second.empty()) return nullptr;
+  return it->second.rbegin()->second;
+}
+
+std::shared_ptr<const SyncHandler> Engine::Core::find_sync_handler(const std::string& name) const {
+  std::shared_lock lock(registry_mutex);
+  auto it = sync_handlers.find(name);
+  return it == sync_handlers.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<const AsyncHandler> Engine::Core::find_async_handler(const std::string& name) const {
+  std::shared_lock lock(registry_mutex);
+  auto it = async_handlers.find(name);
+  return it == async_handlers.end() ? nullptr : it->second;
+}
+
+caf::actor Engine::Core::find_breaker(const std::string& name) const {
+  std::shared_lock lock(registry_mutex);
+  auto it = breakers.find(name);
+  return it == breakers.end() ? caf::actor{} : it->second;
+}
+
+void Engine::Core::send_from_outside(const caf::actor& target, caf::message message) {
+  std::shared_lock gate(send_gate);
+  if (stopping || !target) return;
+  caf::anon_send(target, std::move(message));
+}
+
+TimerId Engine::Core::schedule(Millis delay, std::string label, const caf::actor& target, caf::message message) {
+  std::weak_ptr<Core> weak_core = shared_from_this();
+  auto weak_target = caf::actor_cast<caf::weak_actor_ptr>(target);
+  return clock->schedule(delay, std::move(label), [weak_core, weak_target, message = std::move(message)] {
+    auto core = weak_core.lock();
+    if (!core) return;
+    if (auto strong = caf::actor_cast<caf::actor>(weak_target)) core->send_from_outside(strong, message);
+  });
+}
+
+Millis Engine::Core::jittered_delay(const RetryPolicy& policy, int retry) {
+  std::lock_guard lock(rng_mutex);
+  return policy.delay_before_retry(retry, rng);
+}
+
+StartResult Engine::Core::start_workflow(const std::string& definition_name, const std::string& id, Json input,
+                                         const std::string& parent_id, const std::string& parent_path) {
+  if (auto problem = workflow_id_problem(id)) return {Status::error(*problem), false};
+  auto definition = latest_definition(definition_name);
+  if (!definition) return {Status::error("unknown workflow definition '" + definition_name + "'"), false};
+  if (!input.is_object()) return {Status::error("workflow input must be a JSON object, got " + std::string(input.type_name())), false};
+  WorkflowState state;
+  state.id = id;
+  state.definition = definition->name;
+  state.version = definition->version;
+  state.data = std::move(input);
+  state.parent_id = parent_id;
+  state.parent_path = parent_path;
+  state.started_ms = clock->now_ms();
+  if (!store->create(id, encode_state(state))) return {Status::ok(), false};
+  send_from_outside(supervisor, caf::make_message(spawn_atom::value, id));
+  return {Status::ok(), true};
+}
+
+// ---- Engine ---------------------------------------------------------------------------------
+
+Engine::Engine(EngineOptions options) : core_(std::make_shared<Core>()) {
+  Core& core = *core_;
+  core.clock = options.clock ? options.clock : make_real_clock();
+  core.store = options.store ? options.store : make_memory_store();
+  core.rng.seed(options.seed != 0 ? options.seed : static_cast<uint64_t>(core.clock->now_ms()));
+  if (options.scheduler_threads > 0) core.config.set("scheduler.max-threads", static_cast<size_t>(options.scheduler_threads));
+  core.options = std::move(options);
+  core.system = std::make_unique<caf::actor_system>(core.config);
+  core.supervisor = spawn_workflow_supervisor(*core.system, core);
+  core.step_workers = spawn_step_worker_pool(*core.system, core.options.step_workers, core.options.step_queue_max);
+}
+
+Engine::~Engine() {
+  Core& core = *core_;
+  {
+    std::unique_lock gate(core.send_gate);
+    core.stopping = true;
+  }
+  caf::anon_send_exit(core.supervisor, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(core.step_workers, caf::exit_reason::user_shutdown);
+  {
+    std::shared_lock lock(core.registry_mutex);
+    for (auto& [name, breaker] : core.breakers) caf::anon_send_exit(breaker, caf::exit_reason::user_shutdown);
+  }
+  core.supervisor = nullptr;
+  core.step_workers = nullptr;
+  core.breakers.clear();
+  core.system->await_all_actors_done();
+  core.system.reset();
+}
+
+void Engine::register_handler(const std::string& name, SyncHandler handler) {
+  std::unique_lock lock(core_->registry_mutex);
+  core_->async_handlers.erase(name);
+  core_->sync_handlers[name] = std::make_shared<const SyncHandler>(std::move(handler));
+}
+
+void Engine::register_async_handler(const std::string& name, AsyncHandler handler) {
+  std::unique_lock lock(core_->registry_mutex);
+  core_->sync_handlers.erase(name);
+  core_->async_handlers[name] = std::make_shared<const AsyncHandler>(std::move(handler));
+}
+
+void Engine::register_breaker(const std::string& service, BreakerOptions options) {
+  auto breaker = spawn_circuit_breaker(*core_->system, service, options, core_->clock);
+  std::unique_lock lock(core_->registry_mutex);
+  auto& slot = core_->breakers[service];
+  if (slot) caf::anon_send_exit(slot, caf::exit_reason::user_shutdown);
+  slot = breaker;
+}
+
+Status Engine::register_workflow(WorkflowDefinition definition) {
+  Core& core = *core_;
+  DefinitionCatalog catalog{
+      [&](const std::string& name) { return core.find_sync_handler(name) || core.find_async_handler(name); },
+      [&](const std::string& name) { return static_cast<bool>(core.find_breaker(name)); },
+      [&](const std::string& name) { return core.latest_definition(name) != nullptr; },
+  };
+  auto problems = validate_definition(definition, catalog);
+  if (!problems.empty()) return Status::errors(problems);
+  std::unique_lock lock(core.registry_mutex);
+  auto& versions = core.definitions[definition.name];
+  if (versions.count(definition.version) != 0)
+    return Status::error("workflow '" + definition.name + "' v" + std::to_string(definition.version) +
+                         " is already registered (versions are immutable: register a new version)");
+  const int version = definition.version;
+  versions.emplace(version, std::make_shared<const WorkflowDefinition>(std::move(definition)));
+  return Status::ok();
+}
+
+StartResult Engine::start(const std::string& definition, const std::string& workflow_id, Json input) {
+  return core_->start_workflow(definition, workflow_id, std::move(input), {}, {});
+}
+
+std::optional<WorkflowInfo> Engine::query(const std::string& workflow_id) const {
+  auto bytes = core_->store->load(workflow_id);
+  if (!bytes) return std::nullopt;
+  std::string error;
+  auto state = decode_state(*bytes, &error);
+  if (!state) {
+    WorkflowInfo info;
+    info.id = workflow_id;
+    info.status = WorkflowStatus::dead_lettered;
+    info.error = error;
+    return info;
+  }
+  return to_info(*state);
+}
+
+std::vector<HistoryEvent> Engine::history(const std::string& workflow_id) const {
+  return core_->store->history(workflow_id);
+}
+
+std::vector<DeadLetter> Engine::dead_letters() const { return core_->store->dead_letters(); }
+
+std::optional<WorkflowInfo> Engine::wait(const std::string& workflow_id, Millis real_wait) const {
+  const auto deadline = std::chrono::steady_clock::now() + real_wait;
+  std::unique_lock lock(core_->changed_mutex);
+  while (true) {
+    auto info = query(workflow_id);
+    if (!info || is_terminal(info->status)) return info;
+    if (core_->changed.wait_until(lock, deadline) == std::cv_status::timeout) return query(workflow_id);
+  }
+}
+
+std::optional<BreakerState> Engine::breaker_state(const std::string& service) const {
+  auto breaker = core_->find_breaker(service);
+  if (!breaker) return std::nullopt;
+  caf::scoped_actor self{*core_->system};
+  std::optional<BreakerState> state;
+  self->request(breaker, std::chrono::seconds(5), state_atom::value)
+      .receive([&](BreakerState s) { state = s; }, [&](caf::error&) {});
+  return state;
+}
+
+void Engine::crash_instance(const std::string& workflow_id) {
+  core_->send_from_outside(core_->supervisor, caf::make_message(crash_atom::value, workflow_id));
+}
+
+Clock& Engine::clock() const { return *core_->clock; }
+Store& Engine::store() const { return *core_->store; }
+
+}  // namespace actorflow

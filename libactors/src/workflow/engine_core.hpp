@@ -1,0 +1,70 @@
+#pragma once
+// The engine's shared parts, seen by its actors: registries, clock, store, actor handles.
+#include <actorflow/engine.hpp>
+
+#include "workflow/workflow_state.hpp"
+
+#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/message.hpp>
+
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <random>
+#include <shared_mutex>
+
+namespace actorflow {
+
+struct Engine::Core : std::enable_shared_from_this<Engine::Core> {
+  EngineOptions options;
+  std::shared_ptr<Clock> clock;
+  std::shared_ptr<Store> store;
+
+  caf::actor_system_config config;
+  std::unique_ptr<caf::actor_system> system;
+  caf::actor supervisor;
+  caf::actor step_workers;
+
+  mutable std::shared_mutex registry_mutex;
+  std::map<std::string, std::shared_ptr<const SyncHandler>> sync_handlers;
+  std::map<std::string, std::shared_ptr<const AsyncHandler>> async_handlers;
+  std::map<std::string, caf::actor> breakers;
+  std::map<std::string, std::map<int, std::shared_ptr<const WorkflowDefinition>>> definitions;
+
+  // Held shared by everything that sends into the actor system from outside it (timers, async
+  // completions), exclusively by shutdown: nothing is sent into a system being torn down.
+  mutable std::shared_mutex send_gate;
+  bool stopping = false;
+
+  mutable std::mutex changed_mutex;
+  mutable std::condition_variable changed;  // a workflow reached a terminal state
+
+  std::mutex rng_mutex;
+  std::mt19937_64 rng;
+
+  std::shared_ptr<const WorkflowDefinition> find_definition(const std::string& name, int version) const;
+  std::shared_ptr<const WorkflowDefinition> latest_definition(const std::string& name) const;
+  std::shared_ptr<const SyncHandler> find_sync_handler(const std::string& name) const;
+  std::shared_ptr<const AsyncHandler> find_async_handler(const std::string& name) const;
+  caf::actor find_breaker(const std::string& name) const;
+
+  // Sends `message` to `target` unless the engine is stopping. Safe from any thread.
+  void send_from_outside(const caf::actor& target, caf::message message);
+  // Schedules `message` to `target` after `delay` on the engine's clock.
+  TimerId schedule(Millis delay, std::string label, const caf::actor& target, caf::message message);
+
+  // Creates the workflow in the store and has the supervisor run it. Idempotent on the id.
+  StartResult start_workflow(const std::string& definition, const std::string& id, Json input,
+                             const std::string& parent_id, const std::string& parent_path);
+
+  // Appends `event` to the workflow's history (numbered, timed) and logs it as a JSON line.
+  void record(WorkflowState& state, HistoryEvent event);
+  // Writes the snapshot; wakes waiters when the workflow is terminal.
+  void persist(const WorkflowState& state);
+
+  Millis jittered_delay(const RetryPolicy& policy, int retry);
+};
+
+}  // namespace actorflow

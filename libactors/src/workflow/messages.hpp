@@ -1,0 +1,38 @@
+#pragma once
+// Messages between the engine's own actors, all in one process (not sent across nodes).
+#include <actorflow/step_handler.hpp>
+
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/atom.hpp>
+#include <caf/actor.hpp>
+
+#include <memory>
+#include <string>
+
+namespace actorflow {
+
+using spawn_atom = caf::atom_constant<caf::atom("spawn")>;          // supervisor: run this workflow
+using crash_atom = caf::atom_constant<caf::atom("crash")>;          // instance: crash (fault injection)
+using step_done_atom = caf::atom_constant<caf::atom("stepdone")>;   // worker -> instance
+using timer_atom = caf::atom_constant<caf::atom("timer")>;          // clock -> instance
+using permit_atom = caf::atom_constant<caf::atom("permit")>;        // breaker answer -> instance
+using child_done_atom = caf::atom_constant<caf::atom("childdone")>; // child -> supervisor -> parent
+using run_atom = caf::atom_constant<caf::atom("run")>;              // instance -> step workers
+using ready_atom = caf::atom_constant<caf::atom("ready")>;          // worker -> worker pool
+
+enum class TimerKind : uint8_t { timeout, backoff, breaker_wait };
+
+// One sync handler call for a step worker.
+struct StepJob {
+  std::shared_ptr<const SyncHandler> handler;
+  std::shared_ptr<const StepContext> context;
+  caf::actor reply_to;
+  std::string path;
+  uint64_t token = 0;
+};
+
+}  // namespace actorflow
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorflow::StepJob)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorflow::StepOutcome)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorflow::TimerKind)

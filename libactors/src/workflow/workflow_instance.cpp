@@ -1,0 +1,45 @@
+#include "workflow/workflow_instance.hpp"
+
+#include "workflow/workflow_runner.hpp"
+
+#include <caf/all.hpp>
+
+#include <stdexcept>
+
+namespace actorflow {
+namespace {
+
+struct InstanceState {
+  std::unique_ptr<WorkflowRunner> runner;
+  static inline const char* name = "workflow-instance";
+};
+
+caf::behavior workflow_instance(caf::stateful_actor<InstanceState>* self, Engine::Core* core,
+                                std::string workflow_id, bool restarted) {
+  self->state.runner = std::make_unique<WorkflowRunner>(self, *core);
+  if (!self->state.runner->load(workflow_id, restarted)) {
+    self->quit();
+    return {};
+  }
+  return {
+      [=](step_done_atom, const std::string& path, uint64_t token, StepOutcome& outcome) {
+        self->state.runner->on_step_done(path, token, std::move(outcome));
+      },
+      [=](timer_atom, const std::string& path, uint64_t token, TimerKind kind) {
+        self->state.runner->on_timer(path, token, kind);
+      },
+      [=](child_done_atom, const std::string& path) {
+        self->state.runner->on_child_done(path);
+      },
+      [=](crash_atom) { throw std::runtime_error("injected crash of workflow instance '" + workflow_id + "'"); },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_workflow_instance(caf::local_actor* supervisor, Engine::Core& core,
+                                   const std::string& workflow_id, bool restarted) {
+  return supervisor->spawn<caf::monitored>(workflow_instance, &core, workflow_id, restarted);
+}
+
+}  // namespace actorflow

@@ -1,0 +1,18 @@
+#pragma once
+// The workflow instance actor: runs one workflow from its snapshot in the store to a terminal
+// state. Every transition is written to the store before any message it causes is sent
+// (write-ahead), so a respawned instance resumes from the last transition and re-dispatches the
+// steps that were in flight, with the same idempotency keys.
+#include <actorflow/engine.hpp>
+
+#include <caf/fwd.hpp>
+
+#include <string>
+
+namespace actorflow {
+
+// Spawned (monitored) by the workflow supervisor. `restarted` says a previous incarnation crashed.
+caf::actor spawn_workflow_instance(caf::local_actor* supervisor, Engine::Core& core,
+                                   const std::string& workflow_id, bool restarted);
+
+}  // namespace actorflow

@@ -1,0 +1,551 @@
+#include "workflow/workflow_runner.hpp"
+
+#include <actorflow/logging.hpp>
+
+#include <caf/all.hpp>
+
+namespace actorflow {
+namespace {
+
+// The step's input: the whole data, one JSON pointer into it, or an object of named pointers.
+std::optional<Json> map_input(const StepSpec& step, const Json& data, std::string* error) {
+  auto pick = [&](const std::string& pointer) -> std::optional<Json> {
+    Json::json_pointer ptr(pointer);
+    if (!data.contains(ptr)) {
+      *error = "input mapping: '" + pointer + "' not found in the workflow data";
+      return std::nullopt;
+    }
+    return data.at(ptr);
+  };
+  if (!step.input_fields.empty()) {
+    Json input = Json::object();
+    for (const auto& [field, pointer] : step.input_fields) {
+      auto value = pick(pointer);
+      if (!value) return std::nullopt;
+      input[field] = std::move(*value);
+    }
+    return input;
+  }
+  if (!step.input_pointer.empty()) return pick(step.input_pointer);
+  return data;
+}
+
+std::string label(const std::string& id, const std::string& path, std::string_view what) {
+  return id + "/" + path + " " + std::string(what);
+}
+
+}  // namespace
+
+WorkflowRunner::WorkflowRunner(caf::event_based_actor* self, Engine::Core& core) : self_(self), core_(core) {}
+
+WorkflowRunner::~WorkflowRunner() {
+  for (const auto& [path, flight] : in_flight_)
+    if (flight.timer != 0) core_.clock->cancel(flight.timer);
+}
+
+bool WorkflowRunner::load(const std::string& workflow_id, bool restarted) {
+  auto bytes = core_.store->load(workflow_id);
+  if (!bytes) {
+    log_json(spdlog::level::err, {{"event", "instance_missing"}, {"workflow_id", workflow_id}});
+    return false;
+  }
+  std::string error;
+  auto state = decode_state(*bytes, &error);
+  if (!state) {
+    log_json(spdlog::level::err, {{"event", "snapshot_unreadable"}, {"workflow_id", workflow_id}, {"detail", error}});
+    core_.store->add_dead_letter({workflow_id, error, core_.clock->now_ms()});
+    return false;
+  }
+  state_ = std::move(*state);
+  if (terminal()) return false;
+  definition_ = core_.find_definition(state_.definition, state_.version);
+  if (!definition_) {
+    dead_letter("definition '" + state_.definition + "' v" + std::to_string(state_.version) + " is not registered");
+    commit();
+    return false;
+  }
+  index(definition_->root);
+
+  if (state_.history_seq == 0) record("workflow_started", {}, 0, {}, "running");
+  if (restarted) {
+    ++state_.restarts;
+    record("instance_restarted", {}, 0, {}, {}, -1, "restart " + std::to_string(state_.restarts));
+  }
+  // Resume what the previous incarnation had in flight: same step, same idempotency key.
+  const int64_t now = core_.clock->now_ms();
+  for (auto& [path, rec] : state_.steps) {
+    auto node_it = nodes_.find(path);
+    if (node_it == nodes_.end()) continue;
+    const Node& node = *node_it->second;
+    switch (rec.status) {
+      case StepStatus::running:
+        record("step_redispatched", path, rec.attempts + 1);
+        start_step(node);
+        break;
+      case StepStatus::compensating:
+        record("compensation_redispatched", path, rec.compensation_attempts + 1);
+        new_flight(path);
+        dispatch(node, true);
+        break;
+      case StepStatus::retry_wait:
+      case StepStatus::compensation_wait:
+        schedule_retry(node, Millis(std::max<int64_t>(0, rec.retry_at_ms - now)), TimerKind::backoff);
+        break;
+      default: break;
+    }
+  }
+  advance();
+  commit();
+  return !terminal();
+}
+
+void WorkflowRunner::index(const Node& node) {
+  if (node.kind == Node::Kind::step || node.kind == Node::Kind::child) nodes_[node.path] = &node;
+  for (const auto& child : node.children) index(child);
+}
+
+// ---- walking the definition ----------------------------------------------------------------
+
+void WorkflowRunner::advance() {
+  if (state_.status == WorkflowStatus::running) {
+    if (state_.failed_step.empty() && drive(definition_->root) == Progress::done) {
+      finish(WorkflowStatus::completed);
+      return;
+    }
+    if (!state_.failed_step.empty()) {
+      cancel_waiting_steps();
+      if (anything_in_flight()) return;  // running siblings finish first, then are compensated too
+      handle_failure();
+    }
+  }
+  if (state_.status == WorkflowStatus::compensating) compensate_next();
+}
+
+WorkflowRunner::Progress WorkflowRunner::drive(const Node& node) {
+  switch (node.kind) {
+    case Node::Kind::step:
+    case Node::Kind::child: {
+      auto& rec = state_.steps[node.path];
+      if (rec.status == StepStatus::completed) return Progress::done;
+      if (rec.status == StepStatus::pending && state_.failed_step.empty()) start_step(node);
+      return Progress::waiting;
+    }
+    case Node::Kind::sequence:
+      for (const auto& child : node.children)
+        if (drive(child) == Progress::waiting) return Progress::waiting;
+      return Progress::done;
+    case Node::Kind::parallel: {
+      Progress all = Progress::done;
+      for (const auto& branch : node.children)
+        if (drive(branch) == Progress::waiting) all = Progress::waiting;
+      return all;
+    }
+    case Node::Kind::choice: {
+      int branch = choose_branch(node);
+      if (branch < 0) return Progress::done;
+      return drive(node.children[static_cast<size_t>(branch)]);
+    }
+  }
+  return Progress::waiting;
+}
+
+// Decided once and kept in the snapshot, so a restored instance takes the same branch.
+int WorkflowRunner::choose_branch(const Node& node) {
+  auto it = state_.choices.find(node.path);
+  if (it != state_.choices.end()) return it->second;
+  int chosen = -1;
+  std::string why = "no condition held";
+  for (size_t i = 0; i < node.conditions.size(); ++i) {
+    if (node.conditions[i](state_.data)) {  // a throwing condition is a bug: it crashes the instance
+      chosen = static_cast<int>(i);
+      why = node.condition_texts[i];
+      break;
+    }
+  }
+  if (chosen < 0 && node.children.size() > node.conditions.size()) {
+    chosen = static_cast<int>(node.conditions.size());
+    why = "otherwise";
+  }
+  state_.choices[node.path] = chosen;
+  record("branch_chosen", node.path, 0, {}, chosen < 0 ? "none" : node.children[static_cast<size_t>(chosen)].name, -1, why);
+  return chosen;
+}
+
+void WorkflowRunner::cancel_waiting_steps() {
+  for (auto& [path, rec] : state_.steps) {
+    if (rec.status != StepStatus::retry_wait) continue;
+    clear_flight(path);
+    record("step_cancelled", path, rec.attempts, "retry-wait", "cancelled", -1,
+           "step '" + state_.failed_step + "' failed");
+    rec.status = StepStatus::cancelled;
+  }
+}
+
+bool WorkflowRunner::anything_in_flight() const {
+  for (const auto& [path, rec] : state_.steps)
+    if (rec.status == StepStatus::running) return true;
+  return false;
+}
+
+void WorkflowRunner::handle_failure() {
+  const Node& failed = *nodes_.at(state_.failed_step);
+  switch (strategy_of(failed)) {
+    case ErrorStrategy::retry:
+      finish(WorkflowStatus::failed, state_.error);
+      return;
+    case ErrorStrategy::dead_letter:
+      dead_letter(state_.error);
+      return;
+    case ErrorStrategy::compensate:
+    case ErrorStrategy::retry_then_compensate:
+      record("workflow_compensating", {}, 0, "running", "compensating", -1, state_.error);
+      state_.status = WorkflowStatus::compensating;
+      return;
+  }
+}
+
+// ---- steps ----------------------------------------------------------------------------------
+
+void WorkflowRunner::start_step(const Node& node) {
+  set_step_status(node, StepStatus::running);
+  const uint64_t token = new_flight(node.path);
+  if (node.step.breaker.empty() || node.kind == Node::Kind::child) {
+    dispatch(node, false);
+    return;
+  }
+  caf::actor breaker = core_.find_breaker(node.step.breaker);
+  const std::string path = node.path;
+  after_commit([this, breaker, path, token] {
+    self_->request(breaker, caf::infinite, acquire_atom::value)
+        .then([this, path, token](const BreakerPermit& permit) { on_permit(path, token, permit); },
+              [this, path, token](const caf::error& e) {
+                on_permit(path, token, BreakerPermit{false, 1000, BreakerState::open});
+                log_json(spdlog::level::err, {{"event", "breaker_unreachable"}, {"workflow_id", state_.id},
+                                              {"step", path}, {"detail", core_.system->render(e)}});
+              });
+  });
+}
+
+void WorkflowRunner::on_permit(const std::string& path, uint64_t token, const BreakerPermit& permit) {
+  auto flight = in_flight_.find(path);
+  if (flight == in_flight_.end() || flight->second.token != token) return;
+  const Node& node = *nodes_.at(path);
+  auto& rec = state_.steps[path];
+  if (rec.status != StepStatus::running) return;
+  if (permit.allowed) {
+    dispatch(node, false);
+  } else if (++rec.breaker_waits > core_.options.breaker_waits_max) {
+    step_failed(node, StepOutcome::failure("circuit breaker '" + node.step.breaker + "' denied the step " +
+                                               std::to_string(core_.options.breaker_waits_max) +
+                                               " times (breaker_waits_max)", false), -1);
+  } else {
+    // An open breaker does not burn an attempt: the step waits until a call may pass.
+    record("step_breaker_open", path, rec.attempts + 1, "running", "retry-wait", -1,
+           "breaker '" + node.step.breaker + "' is " + std::string(to_string(permit.state)) + "; retry in " +
+               std::to_string(permit.retry_after_ms) + " ms");
+    rec.status = StepStatus::retry_wait;
+    rec.retry_at_ms = core_.clock->now_ms() + permit.retry_after_ms;
+    schedule_retry(node, Millis(permit.retry_after_ms), TimerKind::breaker_wait);
+  }
+  commit();
+}
+
+void WorkflowRunner::dispatch(const Node& node, bool compensation) {
+  auto& rec = state_.steps[node.path];
+  int attempt = compensation ? ++rec.compensation_attempts : ++rec.attempts;
+  auto& flight = in_flight_[node.path];
+  flight.dispatched_ms = core_.clock->now_ms();
+
+  std::string error;
+  auto input = map_input(node.step, state_.data, &error);
+  if (!input) {
+    if (compensation) compensation_failed(node, error, 0);
+    else step_failed(node, StepOutcome::failure(error, false), 0);
+    return;
+  }
+  record(compensation ? "compensation_dispatched" : "step_dispatched", node.path, attempt, {},
+         compensation ? "compensating" : "running");
+
+  const uint64_t token = flight.token;
+  const std::string path = node.path;
+  caf::actor me = caf::actor_cast<caf::actor>(self_);
+  const bool is_child = node.kind == Node::Kind::child && !compensation;
+  if (!is_child) {
+    flight.timer = core_.schedule(timeout_of(node), label(state_.id, path, "timeout"), me,
+                                  caf::make_message(timer_atom::value, path, token, TimerKind::timeout));
+  }
+
+  if (is_child) {
+    const std::string child_id = state_.id + "/" + path;
+    after_commit([this, path, child_id, input = std::move(*input), definition = node.child_definition] {
+      auto started = core_.start_workflow(definition, child_id, input, state_.id, path);
+      if (!started.status) {
+        self_->send(caf::actor_cast<caf::actor>(self_), step_done_atom::value, path, in_flight_[path].token,
+                    StepOutcome::failure("child workflow: " + started.status.message(), false));
+      } else if (!started.created) {
+        on_child_done(path);  // it exists already: it may have ended while we were down
+      }
+    });
+    return;
+  }
+
+  const std::string& handler_name = compensation ? node.step.compensation : node.step.handler;
+  auto context = std::make_shared<const StepContext>(state_.id, path, attempt, compensation, std::move(*input));
+  if (auto sync = core_.find_sync_handler(handler_name)) {
+    after_commit([this, sync, context, me, path, token] {
+      self_->send(core_.step_workers, run_atom::value, StepJob{sync, context, me, path, token});
+    });
+    return;
+  }
+  auto async = core_.find_async_handler(handler_name);
+  std::weak_ptr<Engine::Core> weak_core = core_.shared_from_this();
+  after_commit([async, context, me, path, token, weak_core] {
+    // Runs inside the instance: an async handler that throws crashes it, like any bug here.
+    (*async)(*context, [weak_core, me, path, token](StepOutcome outcome) {
+      if (auto core = weak_core.lock())
+        core->send_from_outside(me, caf::make_message(step_done_atom::value, path, token, std::move(outcome)));
+    });
+  });
+}
+
+void WorkflowRunner::on_step_done(const std::string& path, uint64_t token, StepOutcome outcome) {
+  auto flight = in_flight_.find(path);
+  if (flight == in_flight_.end() || flight->second.token != token) return;  // late or stale answer
+  const Node& node = *nodes_.at(path);
+  const auto status = state_.steps[path].status;
+  const int64_t duration_ms = core_.clock->now_ms() - flight->second.dispatched_ms;
+  if (status == StepStatus::running) {
+    if (!node.step.breaker.empty() && node.kind == Node::Kind::step) {
+      caf::actor breaker = core_.find_breaker(node.step.breaker);
+      bool success = outcome.ok;
+      after_commit([this, breaker, success] { self_->send(breaker, record_atom::value, success); });
+    }
+    clear_flight(path);
+    if (outcome.ok) step_succeeded(node, std::move(outcome.output), duration_ms);
+    else step_failed(node, outcome, duration_ms);
+  } else if (status == StepStatus::compensating) {
+    clear_flight(path);
+    if (outcome.ok) compensation_succeeded(node, duration_ms);
+    else compensation_failed(node, outcome.error, duration_ms);
+  }
+  commit();
+}
+
+void WorkflowRunner::on_timer(const std::string& path, uint64_t token, TimerKind kind) {
+  auto flight = in_flight_.find(path);
+  if (flight == in_flight_.end() || flight->second.token != token) return;
+  flight->second.timer = 0;  // fired
+  const Node& node = *nodes_.at(path);
+  auto& rec = state_.steps[path];
+  if (kind == TimerKind::timeout) {
+    const std::string error = "timed out after " + std::to_string(timeout_of(node).count()) + " ms";
+    record("step_timed_out", path, rec.status == StepStatus::compensating ? rec.compensation_attempts : rec.attempts,
+           {}, {}, timeout_of(node).count(), error);
+    on_step_done(path, token, StepOutcome::failure(error, true));
+    return;
+  }
+  clear_flight(path);
+  if (rec.status == StepStatus::retry_wait) {
+    if (state_.failed_step.empty()) start_step(node);
+    advance();
+  } else if (rec.status == StepStatus::compensation_wait) {
+    set_step_status(node, StepStatus::compensating);
+    new_flight(path);
+    dispatch(node, true);
+  }
+  commit();
+}
+
+void WorkflowRunner::on_child_done(const std::string& path) {
+  auto flight = in_flight_.find(path);
+  if (flight == in_flight_.end() || state_.steps[path].status != StepStatus::running) return;
+  auto bytes = core_.store->load(state_.id + "/" + path);
+  std::string error;
+  auto child = bytes ? decode_state(*bytes, &error) : std::nullopt;
+  if (child && !is_terminal(child->status)) return;
+  StepOutcome outcome = !child ? StepOutcome::failure("child workflow unreadable: " + error, false)
+                        : child->status == WorkflowStatus::completed
+                            ? StepOutcome::success(child->data)
+                            : StepOutcome::failure("child workflow ended " + std::string(to_string(child->status)) +
+                                                       ": " + child->error, false);
+  on_step_done(path, flight->second.token, std::move(outcome));
+}
+
+void WorkflowRunner::step_succeeded(const Node& node, Json output, int64_t duration_ms) {
+  auto& rec = state_.steps[node.path];
+  record("step_completed", node.path, rec.attempts, "running", "completed", duration_ms);
+  rec.status = StepStatus::completed;
+  rec.error.clear();
+  state_.data[node.name] = std::move(output);
+  state_.completed.push_back(node.path);
+  advance();
+}
+
+void WorkflowRunner::step_failed(const Node& node, const StepOutcome& outcome, int64_t duration_ms) {
+  auto& rec = state_.steps[node.path];
+  ++rec.failures;
+  rec.error = outcome.error;
+  const RetryPolicy& policy = retry_of(node);
+  const bool retry = state_.failed_step.empty() && outcome.retryable && strategy_retries(strategy_of(node)) &&
+                     rec.failures <= policy.retries_max;
+  if (retry) {
+    Millis delay = core_.jittered_delay(policy, rec.failures);
+    record("step_retrying", node.path, rec.attempts, "running", "retry-wait", duration_ms,
+           "retry " + std::to_string(rec.failures) + " of " + std::to_string(policy.retries_max) + " in " +
+               std::to_string(delay.count()) + " ms: " + outcome.error);
+    rec.status = StepStatus::retry_wait;
+    rec.retry_at_ms = core_.clock->now_ms() + delay.count();
+    schedule_retry(node, delay, TimerKind::backoff);
+    return;
+  }
+  record("step_failed", node.path, rec.attempts, "running", "failed", duration_ms,
+         outcome.error + (outcome.retryable ? "" : " (not retryable)"));
+  rec.status = StepStatus::failed;
+  if (state_.failed_step.empty()) {
+    state_.failed_step = node.path;
+    state_.error = "step '" + node.path + "' failed after " + std::to_string(rec.attempts) +
+                   (rec.attempts == 1 ? " attempt: " : " attempts: ") + outcome.error;
+  }
+  advance();
+}
+
+void WorkflowRunner::schedule_retry(const Node& node, Millis delay, TimerKind kind) {
+  const uint64_t token = new_flight(node.path);
+  const char* what = kind == TimerKind::breaker_wait ? "breaker-wait" : "backoff";
+  in_flight_[node.path].timer =
+      core_.schedule(delay, label(state_.id, node.path, what), caf::actor_cast<caf::actor>(self_),
+                     caf::make_message(timer_atom::value, node.path, token, kind));
+}
+
+// ---- compensation ---------------------------------------------------------------------------
+
+// Undoes completed steps one at a time, newest first.
+void WorkflowRunner::compensate_next() {
+  while (state_.compensations_done < state_.completed.size()) {
+    const std::string& path = state_.completed[state_.completed.size() - 1 - state_.compensations_done];
+    const Node& node = *nodes_.at(path);
+    auto& rec = state_.steps[path];
+    if (node.step.compensation.empty() || rec.status == StepStatus::compensated) {
+      ++state_.compensations_done;
+      continue;
+    }
+    if (rec.status == StepStatus::completed) {
+      record("compensation_started", path, rec.compensation_attempts + 1, "completed", "compensating");
+      rec.status = StepStatus::compensating;
+      new_flight(path);
+      dispatch(node, true);
+    }
+    return;  // one compensation at a time
+  }
+  finish(WorkflowStatus::compensated, state_.error);
+}
+
+void WorkflowRunner::compensation_succeeded(const Node& node, int64_t duration_ms) {
+  auto& rec = state_.steps[node.path];
+  record("compensation_completed", node.path, rec.compensation_attempts, "compensating", "compensated", duration_ms);
+  rec.status = StepStatus::compensated;
+  ++state_.compensations_done;
+  compensate_next();
+}
+
+void WorkflowRunner::compensation_failed(const Node& node, const std::string& error, int64_t duration_ms) {
+  auto& rec = state_.steps[node.path];
+  ++rec.compensation_failures;
+  rec.error = error;
+  const RetryPolicy& policy = retry_of(node);
+  if (rec.compensation_failures <= policy.retries_max) {
+    Millis delay = core_.jittered_delay(policy, rec.compensation_failures);
+    record("compensation_retrying", node.path, rec.compensation_attempts, "compensating", "compensation-wait",
+           duration_ms, "retry " + std::to_string(rec.compensation_failures) + " of " +
+                            std::to_string(policy.retries_max) + " in " + std::to_string(delay.count()) + " ms: " + error);
+    rec.status = StepStatus::compensation_wait;
+    rec.retry_at_ms = core_.clock->now_ms() + delay.count();
+    schedule_retry(node, delay, TimerKind::backoff);
+    return;
+  }
+  record("compensation_failed", node.path, rec.compensation_attempts, "compensating", "failed", duration_ms, error);
+  dead_letter("compensation of step '" + node.path + "' failed after " + std::to_string(rec.compensation_attempts) +
+              " attempts: " + error + "; while compensating for: " + state_.error);
+}
+
+// ---- ends -----------------------------------------------------------------------------------
+
+void WorkflowRunner::finish(WorkflowStatus status, const std::string& error) {
+  const std::string from(to_string(state_.status));
+  state_.status = status;
+  state_.error = error;
+  record("workflow_" + std::string(to_string(status)), {}, 0, from, std::string(to_string(status)), -1, error);
+  if (!state_.parent_id.empty()) {
+    after_commit([this] {
+      self_->send(core_.supervisor, child_done_atom::value, state_.parent_id, state_.parent_path);
+    });
+  }
+}
+
+void WorkflowRunner::dead_letter(const std::string& reason) {
+  core_.store->add_dead_letter({state_.id, reason, core_.clock->now_ms()});
+  for (auto& [path, flight] : in_flight_)
+    if (flight.timer != 0) core_.clock->cancel(flight.timer);
+  in_flight_.clear();
+  finish(WorkflowStatus::dead_lettered, reason);
+}
+
+// ---- helpers --------------------------------------------------------------------------------
+
+Millis WorkflowRunner::timeout_of(const Node& node) const {
+  if (node.step.timeout) return *node.step.timeout;
+  if (definition_->timeout) return *definition_->timeout;
+  return core_.options.step_timeout_default;
+}
+
+const RetryPolicy& WorkflowRunner::retry_of(const Node& node) const {
+  if (node.step.retry) return *node.step.retry;
+  if (definition_->retry) return *definition_->retry;
+  return core_.options.retry_default;
+}
+
+ErrorStrategy WorkflowRunner::strategy_of(const Node& node) const {
+  if (node.step.strategy) return *node.step.strategy;
+  if (definition_->strategy) return *definition_->strategy;
+  return core_.options.strategy_default;
+}
+
+void WorkflowRunner::record(std::string type, const std::string& step, int attempt, std::string from,
+                            std::string to, int64_t duration_ms, std::string detail) {
+  HistoryEvent event;
+  event.type = std::move(type);
+  event.step = step;
+  event.attempt = attempt;
+  event.from = std::move(from);
+  event.to = std::move(to);
+  event.duration_ms = duration_ms;
+  event.detail = std::move(detail);
+  core_.record(state_, std::move(event));
+}
+
+void WorkflowRunner::set_step_status(const Node& node, StepStatus status) { state_.steps[node.path].status = status; }
+
+uint64_t WorkflowRunner::new_flight(const std::string& path) {
+  auto& flight = in_flight_[path];
+  if (flight.timer != 0) core_.clock->cancel(flight.timer);
+  flight = InFlight{next_token_++, 0, 0};
+  return flight.token;
+}
+
+void WorkflowRunner::clear_flight(const std::string& path) {
+  auto it = in_flight_.find(path);
+  if (it == in_flight_.end()) return;
+  if (it->second.timer != 0) core_.clock->cancel(it->second.timer);
+  in_flight_.erase(it);
+}
+
+// Write-ahead: the snapshot is stored before any message the transition causes is sent.
+void WorkflowRunner::commit() {
+  core_.persist(state_);
+  auto effects = std::move(outbox_);
+  outbox_.clear();
+  for (auto& effect : effects) effect();
+  if (terminal()) self_->quit();
+}
+
+}  // namespace actorflow

@@ -1,0 +1,92 @@
+#pragma once
+// The interpreter inside a workflow instance actor: walks the definition tree, dispatches steps,
+// handles results, timeouts, retries, breakers, children and compensation. Each entry point
+// mutates the state, then commits: snapshot first, then the messages the transition causes.
+#include <actorflow/atoms.hpp>
+#include <actorflow/circuit_breaker.hpp>
+
+#include "workflow/engine_core.hpp"
+#include "workflow/messages.hpp"
+#include "workflow/workflow_state.hpp"
+
+#include <caf/event_based_actor.hpp>
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace actorflow {
+
+class WorkflowRunner {
+ public:
+  WorkflowRunner(caf::event_based_actor* self, Engine::Core& core);
+  ~WorkflowRunner();  // cancels this incarnation's timers
+
+  // Loads the snapshot and resumes. False when there is nothing to run (terminal or unreadable).
+  bool load(const std::string& workflow_id, bool restarted);
+
+  void on_step_done(const std::string& path, uint64_t token, StepOutcome outcome);
+  void on_timer(const std::string& path, uint64_t token, TimerKind kind);
+  void on_child_done(const std::string& path);
+
+  bool terminal() const { return is_terminal(state_.status); }
+
+ private:
+  enum class Progress { done, waiting };
+  struct InFlight {
+    uint64_t token = 0;
+    TimerId timer = 0;
+    int64_t dispatched_ms = 0;
+  };
+
+  // Walking the definition.
+  void advance();
+  Progress drive(const Node& node);
+  int choose_branch(const Node& node);
+  void handle_failure();
+  void cancel_waiting_steps();
+  bool anything_in_flight() const;
+
+  // Steps.
+  void start_step(const Node& node);
+  void on_permit(const std::string& path, uint64_t token, const BreakerPermit& permit);
+  void dispatch(const Node& node, bool compensation);
+  void step_succeeded(const Node& node, Json output, int64_t duration_ms);
+  void step_failed(const Node& node, const StepOutcome& outcome, int64_t duration_ms);
+  void schedule_retry(const Node& node, Millis delay, TimerKind kind);
+
+  // Compensation.
+  void compensate_next();
+  void compensation_succeeded(const Node& node, int64_t duration_ms);
+  void compensation_failed(const Node& node, const std::string& error, int64_t duration_ms);
+
+  // Ends.
+  void finish(WorkflowStatus status, const std::string& error = {});
+  void dead_letter(const std::string& reason);
+
+  // Effective settings: step, then workflow, then engine defaults.
+  Millis timeout_of(const Node& node) const;
+  const RetryPolicy& retry_of(const Node& node) const;
+  ErrorStrategy strategy_of(const Node& node) const;
+
+  void record(std::string type, const std::string& step = {}, int attempt = 0, std::string from = {},
+              std::string to = {}, int64_t duration_ms = -1, std::string detail = {});
+  void set_step_status(const Node& node, StepStatus status);
+  uint64_t new_flight(const std::string& path);
+  void clear_flight(const std::string& path);
+  void after_commit(std::function<void()> effect) { outbox_.push_back(std::move(effect)); }
+  void commit();
+  void index(const Node& node);
+
+  caf::event_based_actor* self_;
+  Engine::Core& core_;
+  std::shared_ptr<const WorkflowDefinition> definition_;
+  WorkflowState state_;
+  std::map<std::string, const Node*> nodes_;  // steps and children by path
+  std::map<std::string, InFlight> in_flight_;
+  uint64_t next_token_ = 1;
+  std::vector<std::function<void()>> outbox_;
+};
+
+}  // namespace actorflow

@@ -1,0 +1,61 @@
+#pragma once
+// Everything a workflow instance needs to resume: the snapshot written after every transition.
+#include <actorflow/workflow_status.hpp>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace actorflow {
+
+enum class StepStatus {
+  pending,       // not started
+  running,       // dispatched, result awaited
+  retry_wait,    // failed, waiting for the backoff (or the breaker) before the next attempt
+  completed,
+  failed,        // failed for good
+  cancelled,     // a sibling failed first; never finished
+  compensating,  // its compensation is dispatched
+  compensated,
+  compensation_wait,  // its compensation failed, waiting for the backoff before trying again
+};
+std::string_view to_string(StepStatus status);
+
+struct StepRecord {
+  StepStatus status = StepStatus::pending;
+  int attempts = 0;              // dispatches so far, including re-dispatch after a restore
+  int failures = 0;              // failed attempts; the retry budget counts these
+  int breaker_waits = 0;         // times its breaker said "not now"
+  int compensation_attempts = 0;
+  int compensation_failures = 0;
+  int64_t retry_at_ms = 0;       // retry_wait: when the next attempt is due
+  std::string error;             // last error
+};
+
+struct WorkflowState {
+  std::string id;
+  std::string definition;
+  int version = 1;
+  WorkflowStatus status = WorkflowStatus::running;
+  Json data;
+  std::string error;
+  std::map<std::string, StepRecord> steps;   // by step path
+  std::map<std::string, int> choices;        // choice path -> branch taken (-1: none)
+  std::vector<std::string> completed;        // step paths in completion order
+  size_t compensations_done = 0;             // entries of `completed` undone, from the back
+  std::string failed_step;                   // set once a step has failed for good
+  std::string parent_id;                     // set on child workflows
+  std::string parent_path;
+  int restarts = 0;
+  uint64_t history_seq = 0;
+  int64_t started_ms = 0;
+};
+
+std::string encode_state(const WorkflowState& state);
+// Nothing when `bytes` is not a snapshot; `error` then says why.
+std::optional<WorkflowState> decode_state(const std::string& bytes, std::string* error);
+WorkflowInfo to_info(const WorkflowState& state);
+
+}  // namespace actorflow

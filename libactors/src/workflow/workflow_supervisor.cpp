@@ -1,0 +1,107 @@
+#include "workflow/workflow_supervisor.hpp"
+
+#include <actorflow/logging.hpp>
+
+#include "workflow/engine_core.hpp"
+#include "workflow/messages.hpp"
+#include "workflow/workflow_instance.hpp"
+
+#include <caf/all.hpp>
+
+#include <deque>
+
+namespace actorflow {
+namespace {
+
+struct SupervisorState {
+  std::map<std::string, caf::actor> instances;
+  std::map<caf::actor_addr, std::string> ids;
+  std::map<std::string, std::deque<int64_t>> restarts_ms;  // recent restart times per workflow
+  static inline const char* name = "workflow-supervisor";
+};
+
+using Self = caf::stateful_actor<SupervisorState>;
+
+void run_instance(Self* self, Engine::Core& core, const std::string& id, bool restarted) {
+  auto instance = spawn_workflow_instance(self, core, id, restarted);
+  self->state.instances[id] = instance;
+  self->state.ids[instance.address()] = id;
+}
+
+// The instance is dead, so the supervisor is the only writer of its snapshot here.
+void dead_letter_crash_loop(Self* self, Engine::Core& core, const std::string& id, const std::string& reason) {
+  auto bytes = core.store->load(id);
+  std::string error;
+  auto state = bytes ? decode_state(*bytes, &error) : std::nullopt;
+  core.store->add_dead_letter({id, reason, core.clock->now_ms()});
+  if (!state) return;
+  HistoryEvent event;
+  event.type = "workflow_dead-lettered";
+  event.from = std::string(to_string(state->status));
+  event.to = "dead-lettered";
+  event.detail = reason;
+  state->status = WorkflowStatus::dead_lettered;
+  state->error = reason;
+  core.record(*state, std::move(event));
+  core.persist(*state);
+  if (!state->parent_id.empty()) self->send(self, child_done_atom::value, state->parent_id, state->parent_path);
+}
+
+void on_instance_down(Self* self, Engine::Core& core, const caf::down_msg& down) {
+  auto it = self->state.ids.find(down.source);
+  if (it == self->state.ids.end()) return;
+  const std::string id = it->second;
+  self->state.ids.erase(it);
+  self->state.instances.erase(id);
+  if (!down.reason || down.reason == caf::exit_reason::normal) {
+    self->state.restarts_ms.erase(id);
+    return;
+  }
+  const std::string why = core.system->render(down.reason);
+  auto& recent = self->state.restarts_ms[id];
+  const int64_t now = core.clock->now_ms();
+  while (!recent.empty() && now - recent.front() > core.options.instance_restart_period.count()) recent.pop_front();
+  if (static_cast<int>(recent.size()) >= core.options.instance_restarts_max) {
+    const std::string reason = "instance crashed " + std::to_string(recent.size() + 1) + " times within " +
+                               std::to_string(core.options.instance_restart_period.count()) +
+                               " ms (instance_restarts_max = " + std::to_string(core.options.instance_restarts_max) +
+                               "); last: " + why;
+    log_json(spdlog::level::err, {{"event", "instance_crash_loop"}, {"workflow_id", id}, {"detail", reason}});
+    self->state.restarts_ms.erase(id);
+    dead_letter_crash_loop(self, core, id, reason);
+    return;
+  }
+  recent.push_back(now);
+  log_json(spdlog::level::warn, {{"event", "instance_crashed"}, {"workflow_id", id}, {"detail", why},
+                                 {"restart", recent.size()}});
+  run_instance(self, core, id, true);
+}
+
+caf::behavior workflow_supervisor(Self* self, Engine::Core* core) {
+  self->set_down_handler([=](caf::down_msg& down) { on_instance_down(self, *core, down); });
+  self->set_exit_handler([=](caf::exit_msg& exit) {
+    for (auto& [id, instance] : self->state.instances) self->send_exit(instance, caf::exit_reason::user_shutdown);
+    self->quit(exit.reason);
+  });
+  return {
+      [=](spawn_atom, const std::string& id) {
+        if (self->state.instances.count(id) == 0) run_instance(self, *core, id, false);
+      },
+      [=](child_done_atom a, const std::string& parent_id, const std::string& path) {
+        auto it = self->state.instances.find(parent_id);
+        if (it != self->state.instances.end()) self->send(it->second, a, path);
+      },
+      [=](crash_atom a, const std::string& id) {
+        auto it = self->state.instances.find(id);
+        if (it != self->state.instances.end()) self->send(it->second, a);
+      },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_workflow_supervisor(caf::actor_system& system, Engine::Core& core) {
+  return system.spawn(workflow_supervisor, &core);
+}
+
+}  // namespace actorflow

@@ -1,0 +1,31 @@
+#pragma once
+// An engine on a virtual clock, and helpers to drive a workflow to its end in virtual time.
+#include <actorflow/engine.hpp>
+#include <actorflow/virtual_clock.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace actorflow::testing {
+
+// Fast retries so tests read clearly: 100 ms, doubling, no jitter.
+RetryPolicy quick_retry(int retries_max = 3);
+
+struct TestEngine {
+  explicit TestEngine(EngineOptions options = {});
+
+  // Fires backoff and breaker-wait timers (never timeouts) until the workflow is terminal.
+  // Fails the test when it is not terminal after `timers_max` timers.
+  WorkflowInfo run_to_end(const std::string& workflow_id, int timers_max = 200);
+
+  // Steps of the history events of `type`, in order.
+  std::vector<std::string> steps_of(const std::string& workflow_id, const std::string& type) const;
+  // Event types of the history, in order.
+  std::vector<std::string> event_types(const std::string& workflow_id) const;
+
+  std::shared_ptr<VirtualClock> clock;
+  std::unique_ptr<Engine> engine;
+};
+
+}  // namespace actorflow::testing
