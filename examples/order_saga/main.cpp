@@ -1,6 +1,7 @@
 // order_saga: runs a batch of orders through the saga against fake services that fail at random,
 // then checks that what the services hold agrees with how every saga ended.
-// Exit status: 0 consistent, 1 inconsistent or unfinished, 2 bad setup.
+// Exit status: 0 consistent, 1 inconsistent or unfinished, 2 setup failed; bad arguments exit
+// with CLI11's own codes.
 #include "order_saga/batch_runner.hpp"
 #include "order_saga/consistency_check.hpp"
 #include "order_saga/order_generator.hpp"
@@ -115,6 +116,7 @@ int run(const RunOptions& options) {
 int main(int argc, char** argv) {
   RunOptions options;
   CLI::App app{"Runs a batch of orders through the order saga and checks the services stay consistent."};
+  app.option_defaults()->always_capture_default();
   app.add_option("--orders", options.orders, "orders to run")->check(CLI::PositiveNumber);
   app.add_option("--failure-rate", options.failure_rate, "probability that a service call fails")
       ->check(CLI::Range(0.0, 1.0));

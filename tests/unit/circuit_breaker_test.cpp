@@ -18,7 +18,8 @@ namespace {
 
 constexpr int64_t kT0Ms = 1'000'000;
 
-BreakerOptions options(int failures_threshold, Millis window, Millis reset_timeout, int trials_max) {
+BreakerOptions options(int failures_threshold, Millis window, Millis reset_timeout,
+                       int trials_max) {
   BreakerOptions o;
   o.failures_threshold = failures_threshold;
   o.window = window;
@@ -169,11 +170,14 @@ class CircuitBreakerActor : public testing::Test {
     capture_ = std::make_shared<spdlog::sinks::ostream_sink_mt>(log_lines_);
     capture_->set_pattern("{%v}");
     logger()->sinks().push_back(capture_);
+    level_ = logger()->level();
+    logger()->set_level(spdlog::level::info);  // transitions log at info; the suite may run at warn
   }
 
   void TearDown() override {
     auto& sinks = logger()->sinks();
     sinks.erase(std::remove(sinks.begin(), sinks.end(), capture_), sinks.end());
+    logger()->set_level(level_);
   }
 
   BreakerPermit acquire(const caf::actor& breaker) {
@@ -192,6 +196,7 @@ class CircuitBreakerActor : public testing::Test {
     return result;
   }
 
+  spdlog::level::level_enum level_ = spdlog::level::info;
   std::ostringstream log_lines_;
   std::shared_ptr<spdlog::sinks::ostream_sink_mt> capture_;
   caf::actor_system_config cfg_;

@@ -53,7 +53,8 @@ TEST(Clock, PendingListsTimersEarliestFirstThenByScheduleOrder) {
     dues_ms.push_back(timer.due_ms);
   }
   EXPECT_EQ(labels, (std::vector<std::string>{"a", "b", "c", "d"}));
-  EXPECT_EQ(dues_ms, (std::vector<int64_t>{kStartMs + 10, kStartMs + 20, kStartMs + 30, kStartMs + 30}));
+  EXPECT_EQ(dues_ms,
+            (std::vector<int64_t>{kStartMs + 10, kStartMs + 20, kStartMs + 30, kStartMs + 30}));
 }
 
 TEST(Clock, AdvanceFiresDueTimersInOrderAtTheirDueTime) {
@@ -153,7 +154,8 @@ TEST(Clock, AdvanceToTimerMovesExactlyToItsDueTime) {
 TEST(RealClock, NowIsSystemTime) {
   auto clock = make_real_clock();
   using namespace std::chrono;
-  const int64_t system_ms = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+  const int64_t system_ms =
+      duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
   EXPECT_LE(std::abs(clock->now_ms() - system_ms), 1'000);
 }
 

@@ -304,3 +304,21 @@ TEST(Idempotency, StartRefusesUnknownDefinitionsAndBadInput) {
   EXPECT_FALSE(t.engine->start("w", "id-2", Json::array()).status);
   EXPECT_FALSE(t.engine->start("w", std::string(300, 'x')).status);
 }
+
+TEST(Timeouts, AStepThatTimedOutIsCompensatedBecauseItMayHaveTakenEffect) {
+  TestEngine t;
+  AsyncProbe hanging;
+  std::atomic<int> undo{0};
+  t.engine->register_async_handler("hang", hanging.handler());
+  t.engine->register_handler("undo", counting(undo));
+  ASSERT_TRUE(t.engine->register_workflow(WorkflowBuilder("w")
+                                              .step(StepSpec("s", "hang").compensate_with("undo").retry_with(quick_retry(0)))
+                                              .build()));
+  t.engine->start("w", "wf-1");
+  hanging.await_call(1);
+  ASSERT_TRUE(t.clock->advance_to_timer("s timeout"));
+  auto info = t.engine->wait("wf-1", Millis(10'000));
+  EXPECT_EQ(info->status, WorkflowStatus::compensated);
+  EXPECT_EQ(undo.load(), 1);
+  EXPECT_EQ(t.steps_of("wf-1", "compensation_completed"), (std::vector<std::string>{"s"}));
+}

@@ -22,7 +22,9 @@ RetryPolicy policy(Millis initial, double multiplier, Millis max, double jitter)
 }
 
 // The problem() text for `p`, or "" when there is none.
-std::string problem_of(const RetryPolicy& p) { return p.problem().value_or(""); }
+std::string problem_of(const RetryPolicy& p) {
+  return p.problem().value_or("");
+}
 
 }  // namespace
 
@@ -31,7 +33,8 @@ TEST(RetryPolicy, WithoutJitterDelaysGrowExactly) {
   const auto p = policy(1000ms, 2.0, 60s, 0.0);
   const int64_t expected_ms[] = {1000, 2000, 4000, 8000, 16000};
   for (int retry = 1; retry <= 5; ++retry)
-    EXPECT_EQ(p.delay_before_retry(retry, rng).count(), expected_ms[retry - 1]) << "retry " << retry;
+    EXPECT_EQ(p.delay_before_retry(retry, rng).count(), expected_ms[retry - 1])
+        << "retry " << retry;
 }
 
 TEST(RetryPolicy, FractionalMultiplier) {
@@ -39,7 +42,8 @@ TEST(RetryPolicy, FractionalMultiplier) {
   const auto p = policy(100ms, 1.5, 60s, 0.0);
   const int64_t expected_ms[] = {100, 150, 225, 338, 506};  // rounded to whole ms
   for (int retry = 1; retry <= 5; ++retry)
-    EXPECT_EQ(p.delay_before_retry(retry, rng).count(), expected_ms[retry - 1]) << "retry " << retry;
+    EXPECT_EQ(p.delay_before_retry(retry, rng).count(), expected_ms[retry - 1])
+        << "retry " << retry;
 }
 
 TEST(RetryPolicy, IntervalMaxCapsTheDelay) {
@@ -47,7 +51,8 @@ TEST(RetryPolicy, IntervalMaxCapsTheDelay) {
   const auto p = policy(1000ms, 2.0, 5000ms, 0.0);
   const int64_t expected_ms[] = {1000, 2000, 4000, 5000, 5000};
   for (int retry = 1; retry <= 5; ++retry)
-    EXPECT_EQ(p.delay_before_retry(retry, rng).count(), expected_ms[retry - 1]) << "retry " << retry;
+    EXPECT_EQ(p.delay_before_retry(retry, rng).count(), expected_ms[retry - 1])
+        << "retry " << retry;
   EXPECT_EQ(p.delay_before_retry(5'000, rng), 5000ms);  // multiplier^4999 overflows a double
 }
 
@@ -75,7 +80,9 @@ TEST(RetryPolicy, SameSeedSameDelays) {
     EXPECT_EQ(p.delay_before_retry(retry, a), p.delay_before_retry(retry, b));
 }
 
-TEST(RetryPolicy, DefaultsMakeSense) { EXPECT_FALSE(RetryPolicy{}.problem().has_value()); }
+TEST(RetryPolicy, DefaultsMakeSense) {
+  EXPECT_FALSE(RetryPolicy{}.problem().has_value());
+}
 
 TEST(RetryPolicy, ProblemNamesTheFieldAndTheBadValue) {
   auto with = [](auto change) {

@@ -43,7 +43,8 @@ class Supervisor : public testing::Test {
     for (auto& sup : supervisors_) self_->send_exit(sup, caf::exit_reason::kill);
   }
 
-  caf::actor start(RestartStrategy strategy, std::vector<ChildSpec> children, int restarts_max = 3) {
+  caf::actor start(RestartStrategy strategy, std::vector<ChildSpec> children,
+                   int restarts_max = 3) {
     SupervisorOptions options;
     options.strategy = strategy;
     options.restarts_max = restarts_max;
@@ -65,14 +66,16 @@ class Supervisor : public testing::Test {
   int restarts_of(const caf::actor& sup) {
     int result = -1;
     self_->request(sup, 5s, restarts_atom::value)
-        .receive([&](int n) { result = n; }, [&](caf::error& e) { ADD_FAILURE() << sys_.render(e); });
+        .receive([&](int n) { result = n; },
+                 [&](caf::error& e) { ADD_FAILURE() << sys_.render(e); });
     return result;
   }
 
   // The child's incarnation once it is no longer `old`. We may learn of a crash before the
   // supervisor has handled the child's down_msg, so there is no message to wait for: poll, with a
   // bound, yielding between attempts.
-  caf::actor await_replacement(const caf::actor& sup, const std::string& name, const caf::actor& old) {
+  caf::actor await_replacement(const caf::actor& sup, const std::string& name,
+                               const caf::actor& old) {
     const auto deadline = std::chrono::steady_clock::now() + 10s;
     while (std::chrono::steady_clock::now() < deadline) {
       auto current = child_of(sup, name);
@@ -113,7 +116,8 @@ class Supervisor : public testing::Test {
 
   bool alive(const caf::actor& a) {
     bool answered = false;
-    self_->request(a, 5s, ping_atom::value).receive([&](ping_atom) { answered = true; }, [](caf::error&) {});
+    self_->request(a, 5s, ping_atom::value)
+        .receive([&](ping_atom) { answered = true; }, [](caf::error&) {});
     return answered;
   }
 
@@ -204,7 +208,8 @@ TEST_F(Supervisor, TransientChildStoppedWithUserShutdownStaysStopped) {
 }
 
 TEST_F(Supervisor, TemporaryChildIsNeverRestarted) {
-  auto sup = start(RestartStrategy::one_for_one, {child("once", RestartPolicy::temporary), child("a")});
+  auto sup =
+      start(RestartStrategy::one_for_one, {child("once", RestartPolicy::temporary), child("a")});
   auto before = child_of(sup, "once");
   crash(before);
   EXPECT_FALSE(await_replacement(sup, "once", before));
@@ -212,7 +217,8 @@ TEST_F(Supervisor, TemporaryChildIsNeverRestarted) {
 }
 
 TEST_F(Supervisor, TemporarySiblingIsStoppedButNotRestarted) {
-  auto sup = start(RestartStrategy::one_for_all, {child("a"), child("once", RestartPolicy::temporary)});
+  auto sup =
+      start(RestartStrategy::one_for_all, {child("a"), child("once", RestartPolicy::temporary)});
   auto a = child_of(sup, "a");
   auto once = child_of(sup, "once");
   self_->monitor(once);
@@ -282,7 +288,8 @@ TEST_F(Supervisor, KilledSupervisorStillStopsItsChildren) {
 }
 
 TEST_F(Supervisor, ChildThatCannotStartTakesTheSupervisorDown) {
-  ChildSpec broken{"broken", [](caf::actor_system&) { return caf::actor{}; }, RestartPolicy::permanent};
+  ChildSpec broken{"broken", [](caf::actor_system&) { return caf::actor{}; },
+                   RestartPolicy::permanent};
   auto sup = start(RestartStrategy::one_for_one, {child("a"), broken});
   self_->monitor(sup);
   EXPECT_THAT(sys_.render(await_down(sup)), testing::HasSubstr("child 'broken' failed to start"));

@@ -2,6 +2,10 @@
 // Step handlers: user code the engine calls by name.
 //  - A sync handler returns the step's output or throws to fail; it runs on a step-worker thread,
 //    so it may block. Throw NonRetryableError to fail without retries.
+//  - A compensation handler undoes its step. It gets the step's input (the whole data, which holds
+//    the step's output under the step's name, when the step maps none). It is retried per the
+//    step's retry policy whatever it throws, and must tolerate having nothing to undo: a step that
+//    timed out is compensated too, since it may have taken effect.
 //  - An async handler must not block: it starts the work and calls `complete` exactly once, from
 //    any thread, whenever the work ends. It runs inside the workflow instance actor.
 #include <actorflow/json.hpp>

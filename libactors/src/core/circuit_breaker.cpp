@@ -31,8 +31,7 @@ BreakerState CircuitBreaker::state(int64_t now_ms) {
 
 BreakerPermit CircuitBreaker::acquire(int64_t now_ms) {
   switch (state(now_ms)) {
-    case BreakerState::closed:
-      return {true, 0, BreakerState::closed};
+    case BreakerState::closed: return {true, 0, BreakerState::closed};
     case BreakerState::open:
       return {false, opened_at_ms_ + options_.reset_timeout.count() - now_ms, BreakerState::open};
     case BreakerState::half_open:
@@ -49,8 +48,7 @@ BreakerPermit CircuitBreaker::acquire(int64_t now_ms) {
 
 void CircuitBreaker::record(bool success, int64_t now_ms) {
   switch (state_) {
-    case BreakerState::open:
-      return;  // a late answer to a call made before the breaker opened
+    case BreakerState::open: return;  // a late answer to a call made before the breaker opened
     case BreakerState::closed:
       if (success) return;
       while (!failures_ms_.empty() && failures_ms_.front() <= now_ms - options_.window.count())

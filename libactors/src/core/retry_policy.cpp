@@ -8,8 +8,8 @@ namespace actorflow {
 
 Millis RetryPolicy::delay_before_retry(int retry, std::mt19937_64& rng) const {
   // In double: multiplier^(retry-1) overflows integers long before the cap applies.
-  const double grown_ms = static_cast<double>(interval_initial.count()) *
-                          std::pow(multiplier, std::max(0, retry - 1));
+  const double grown_ms =
+      static_cast<double>(interval_initial.count()) * std::pow(multiplier, std::max(0, retry - 1));
   const int64_t capped_ms =
       std::llround(std::min(grown_ms, static_cast<double>(interval_max.count())));
   if (jitter <= 0.0) return Millis(capped_ms);
@@ -30,8 +30,8 @@ std::optional<std::string> RetryPolicy::problem() const {
   } else if (!(multiplier >= 1.0)) {  // negated so that NaN is caught too
     out << "multiplier must be >= 1, got " << multiplier;
   } else if (interval_max < interval_initial) {
-    out << "interval_max must be >= interval_initial (" << interval_initial.count()
-        << " ms), got " << interval_max.count() << " ms";
+    out << "interval_max must be >= interval_initial (" << interval_initial.count() << " ms), got "
+        << interval_max.count() << " ms";
   } else if (!(jitter >= 0.0 && jitter < 1.0)) {
     out << "jitter must be in [0, 1), got " << jitter;
   } else {

@@ -102,9 +102,10 @@ void on_child_down(SupervisorActor* self, const caf::down_msg& down) {
     return;
   }
   if (!note_restart(st)) {
-    give_up(self, "restart intensity exceeded: more than " + std::to_string(st.options.restarts_max) +
-                      " restarts within " + std::to_string(st.options.period.count()) +
-                      " ms; child '" + failed->spec.name + "' exited with " + reason);
+    give_up(self, "restart intensity exceeded: more than " +
+                      std::to_string(st.options.restarts_max) + " restarts within " +
+                      std::to_string(st.options.period.count()) + " ms; child '" +
+                      failed->spec.name + "' exited with " + reason);
     return;
   }
   ++st.restarts;

@@ -1,5 +1,7 @@
 #include <actorflow/virtual_clock.hpp>
 
+#include <algorithm>
+
 namespace actorflow {
 
 VirtualClock::VirtualClock(int64_t start_ms) : now_ms_(start_ms) {}

@@ -341,7 +341,9 @@ void WorkflowRunner::on_timer(const std::string& path, uint64_t token, TimerKind
     const std::string error = "timed out after " + std::to_string(timeout_of(node).count()) + " ms";
     record("step_timed_out", path, rec.status == StepStatus::compensating ? rec.compensation_attempts : rec.attempts,
            {}, {}, timeout_of(node).count(), error);
+    timing_out_ = true;
     on_step_done(path, token, StepOutcome::failure(error, true));
+    timing_out_ = false;
     return;
   }
   clear_flight(path);
@@ -401,6 +403,11 @@ void WorkflowRunner::step_failed(const Node& node, const StepOutcome& outcome, i
   record("step_failed", node.path, rec.attempts, "running", "failed", duration_ms,
          outcome.error + (outcome.retryable ? "" : " (not retryable)"));
   rec.status = StepStatus::failed;
+  if (timing_out_ && !node.step.compensation.empty()) {
+    // A step that timed out may still have taken effect: undo it too (compensations must
+    // tolerate having nothing to undo).
+    state_.completed.push_back(node.path);
+  }
   if (state_.failed_step.empty()) {
     state_.failed_step = node.path;
     state_.error = "step '" + node.path + "' failed after " + std::to_string(rec.attempts) +
@@ -429,8 +436,9 @@ void WorkflowRunner::compensate_next() {
       ++state_.compensations_done;
       continue;
     }
-    if (rec.status == StepStatus::completed) {
-      record("compensation_started", path, rec.compensation_attempts + 1, "completed", "compensating");
+    if (rec.status == StepStatus::completed || rec.status == StepStatus::failed) {
+      record("compensation_started", path, rec.compensation_attempts + 1, std::string(to_string(rec.status)),
+             "compensating");
       rec.status = StepStatus::compensating;
       new_flight(path);
       dispatch(node, true);

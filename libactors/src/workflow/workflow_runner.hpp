@@ -86,6 +86,7 @@ class WorkflowRunner {
   std::map<std::string, const Node*> nodes_;  // steps and children by path
   std::map<std::string, InFlight> in_flight_;
   uint64_t next_token_ = 1;
+  bool timing_out_ = false;  // the failure being handled is a step timeout
   std::vector<std::function<void()>> outbox_;
 };
 
