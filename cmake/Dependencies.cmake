@@ -17,5 +17,11 @@ set_target_properties(CAF::io PROPERTIES
 
 find_package(spdlog REQUIRED)
 find_package(nlohmann_json REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
+find_package(SQLite3 REQUIRED)
 find_package(GTest REQUIRED)
 include(GoogleTest)
+
+# Protobuf 3.21: CMake's FindProtobuf module (Debian ships no protobuf-config.cmake).
+find_package(Protobuf REQUIRED)

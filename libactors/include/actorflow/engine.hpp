@@ -58,6 +58,11 @@ class Engine {
   // Starts `definition` as workflow `workflow_id` with `input` as its data. Idempotent on the id.
   StartResult start(const std::string& definition, const std::string& workflow_id, Json input = Json::object());
 
+  // After a process restart: resumes every live workflow in the store from its snapshot (steps in
+  // flight are re-dispatched with their idempotency keys). Register definitions and handlers
+  // first. Returns how many workflows were resumed.
+  int recover();
+
   std::optional<WorkflowInfo> query(const std::string& workflow_id) const;
   std::vector<HistoryEvent> history(const std::string& workflow_id) const;
   std::vector<DeadLetter> dead_letters() const;

@@ -16,12 +16,14 @@
 
 namespace actorflow {
 
+class Store;
+
 class StepContext {
  public:
   StepContext(std::string workflow_id, std::string step_path, int attempt, bool compensation,
-              Json input)
+              Json input, Store* ledger = nullptr)
       : workflow_id_(std::move(workflow_id)), step_path_(std::move(step_path)), attempt_(attempt),
-        compensation_(compensation), input_(std::move(input)) {}
+        compensation_(compensation), input_(std::move(input)), ledger_(ledger) {}
 
   const std::string& workflow_id() const { return workflow_id_; }
   // Where the step sits in the definition, e.g. "charge" or "fulfil/ship".
@@ -36,12 +38,20 @@ class StepContext {
   // The step's mapped input (the whole workflow data when the step maps none).
   const Json& input() const { return input_; }
 
+  // The store-backed idempotency ledger: returns the result recorded under `key`, or runs `fn`,
+  // records its result under `key` and returns it. When two runs race, the first record wins and
+  // both return it. Without a ledger (a context made by hand) it just runs `fn`.
+  Json once(const std::string& key, const std::function<Json()>& fn) const;
+  // once() keyed by this step's idempotency key.
+  Json once(const std::function<Json()>& fn) const { return once(idempotency_key(), fn); }
+
  private:
   std::string workflow_id_;
   std::string step_path_;
   int attempt_;
   bool compensation_;
   Json input_;
+  Store* ledger_;
 };
 
 // Thrown by a handler (or passed to `complete`) to fail a step without further retries.

@@ -1,36 +1,90 @@
 #pragma once
-// Where workflows live: per workflow a snapshot (opaque bytes the engine encodes), its history
-// and, when parked, a dead-letter entry. Implementations are thread-safe.
-#include <actorflow/history_event.hpp>
+// Where workflows live. Per workflow: a snapshot (bytes the engine encodes), its owner's fencing
+// epoch, its history (encoded events, in order) and whether it is live (not terminal). Plus
+// dead-letter entries and an idempotency ledger. Implementations are thread-safe; reads may run on
+// any thread, commits come from one store-writer thread at a time.
 #include <actorflow/status.hpp>
 #include <actorflow/workflow_status.hpp>
 
+#include <cstdint>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace actorflow {
 
+// Thrown by reads (and reported by commits) when the backend cannot be reached.
+class StoreUnavailable : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Everything one transition of one workflow writes.
+struct WorkflowWrite {
+  std::string workflow_id;
+  uint64_t epoch = 0;                 // the writer's fencing epoch
+  bool create = false;                // first write: refused when the workflow exists
+  std::string snapshot;               // replaces the stored snapshot
+  bool live = true;                   // kept in the live index; false once terminal
+  std::vector<std::string> history;   // encoded events appended, in order
+  std::optional<DeadLetter> dead_letter;
+};
+
+enum class WriteResult {
+  ok,
+  exists,       // create refused: the workflow exists (nothing written)
+  stale_epoch,  // refused: the stored epoch is newer than the write's (nothing written)
+  unavailable,  // the backend could not be reached (nothing written; retry)
+};
+std::string_view to_string(WriteResult result);
+
+struct StoredSnapshot {
+  std::string snapshot;
+  uint64_t epoch = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
 
-  // Stores the first snapshot of workflow `id`; false (and nothing written) when `id` exists.
-  virtual bool create(const std::string& id, const std::string& snapshot) = 0;
-  // Replaces the snapshot of an existing workflow.
-  virtual Status save(const std::string& id, const std::string& snapshot) = 0;
-  virtual std::optional<std::string> load(const std::string& id) const = 0;
-  virtual std::vector<std::string> workflow_ids() const = 0;
+  // Applies the writes in one commit (one transaction / one pipeline) and returns one result per
+  // write, in order. A refused write (exists, stale_epoch) leaves the others unaffected. A write
+  // is accepted when its epoch >= the stored epoch, and then stores its epoch.
+  virtual std::vector<WriteResult> commit(const std::vector<WorkflowWrite>& batch) = 0;
 
-  virtual void append_history(const std::string& id, const HistoryEvent& event) = 0;
-  virtual std::vector<HistoryEvent> history(const std::string& id) const = 0;
+  // A new fencing epoch, greater than every epoch handed out before (by any process).
+  virtual uint64_t next_epoch() = 0;
 
-  virtual void add_dead_letter(const DeadLetter& entry) = 0;
+  virtual std::optional<StoredSnapshot> load(const std::string& workflow_id) const = 0;
+  virtual std::vector<std::string> live_workflows() const = 0;
+  virtual std::vector<std::string> history(const std::string& workflow_id) const = 0;
   virtual std::vector<DeadLetter> dead_letters() const = 0;
+
+  // Idempotency ledger: `key` -> recorded result. put returns false (and keeps the first value)
+  // when `key` is already recorded.
+  virtual std::optional<std::string> ledger_get(const std::string& key) const = 0;
+  virtual bool ledger_put(const std::string& key, const std::string& value) = 0;
+  virtual std::vector<std::pair<std::string, std::string>> ledger_scan(const std::string& key_prefix) const = 0;
 };
 
 // Everything in memory: for tests and for benchmarks of the engine alone.
 std::shared_ptr<Store> make_memory_store();
+
+// SQLite file at `path` (created when missing), WAL mode, synchronous=NORMAL.
+// Throws StoreUnavailable naming the path when it cannot be opened.
+std::shared_ptr<Store> make_sqlite_store(const std::string& path);
+
+struct RedisOptions {
+  std::string host = "127.0.0.1";
+  int port = 6379;
+  std::string key_prefix = "af:";   // every key starts with this
+  int connect_timeout_ms = 1000;
+  int command_timeout_ms = 5000;
+};
+// Redis via hiredis. Reconnects on the next call after a lost connection; calls made while Redis
+// is down throw StoreUnavailable (reads) or return `unavailable` (commit).
+std::shared_ptr<Store> make_redis_store(const RedisOptions& options);
 
 }  // namespace actorflow

@@ -5,6 +5,7 @@
 #include "workflow/definition_validator.hpp"
 #include "workflow/engine_core.hpp"
 #include "workflow/messages.hpp"
+#include "store/store_writer.hpp"
 #include "workflow/step_worker_pool.hpp"
 #include "workflow/workflow_supervisor.hpp"
 
@@ -82,12 +83,14 @@ Millis Engine::Core::jittered_delay(const RetryPolicy& policy, int retry) {
   return policy.delay_before_retry(retry, rng);
 }
 
-StartResult Engine::Core::start_workflow(const std::string& definition_name, const std::string& id, Json input,
-                                         const std::string& parent_id, const std::string& parent_path) {
-  if (auto problem = workflow_id_problem(id)) return {Status::error(*problem), false};
+std::variant<WorkflowWrite, Status> Engine::Core::make_start_write(const std::string& definition_name,
+                                                                  const std::string& id, Json input,
+                                                                  const std::string& parent_id,
+                                                                  const std::string& parent_path) {
+  if (auto problem = workflow_id_problem(id)) return Status::error(*problem);
   auto definition = latest_definition(definition_name);
-  if (!definition) return {Status::error("unknown workflow definition '" + definition_name + "'"), false};
-  if (!input.is_object()) return {Status::error("workflow input must be a JSON object, got " + std::string(input.type_name())), false};
+  if (!definition) return Status::error("unknown workflow definition '" + definition_name + "'");
+  if (!input.is_object()) return Status::error("workflow input must be a JSON object, got " + std::string(input.type_name()));
   WorkflowState state;
   state.id = id;
   state.definition = definition->name;
@@ -96,9 +99,26 @@ StartResult Engine::Core::start_workflow(const std::string& definition_name, con
   state.parent_id = parent_id;
   state.parent_path = parent_path;
   state.started_ms = clock->now_ms();
-  if (!store->create(id, encode_state(state))) return {Status::ok(), false};
-  send_from_outside(supervisor, caf::make_message(spawn_atom::value, id));
-  return {Status::ok(), true};
+  WorkflowWrite write = make_write(state);
+  write.create = true;
+  return write;
+}
+
+StartResult Engine::Core::start_workflow(const std::string& definition, const std::string& id, Json input) {
+  auto prepared = make_start_write(definition, id, std::move(input), {}, {});
+  if (auto* problem = std::get_if<Status>(&prepared)) return {*problem, false};
+  caf::scoped_actor self{*system};
+  StartResult result{Status::error("store writer did not answer"), false};
+  self->request(store_writer, caf::infinite, write_atom::value, std::move(std::get<WorkflowWrite>(prepared)))
+      .receive(
+          [&](WriteResult written) {
+            if (written == WriteResult::ok) result = {Status::ok(), true};
+            else if (written == WriteResult::exists) result = {Status::ok(), false};
+            else result = {Status::error("start of '" + id + "' not stored: " + std::string(to_string(written))), false};
+          },
+          [&](caf::error& e) { result = {Status::error("store writer: " + system->render(e)), false}; });
+  if (result.created) send_from_outside(supervisor, caf::make_message(spawn_atom::value, id, false));
+  return result;
 }
 
 // ---- Engine ---------------------------------------------------------------------------------
@@ -111,6 +131,8 @@ Engine::Engine(EngineOptions options) : core_(std::make_shared<Core>()) {
   if (options.scheduler_threads > 0) core.config.set("scheduler.max-threads", static_cast<size_t>(options.scheduler_threads));
   core.options = std::move(options);
   core.system = std::make_unique<caf::actor_system>(core.config);
+  core.epoch = core.store->next_epoch();
+  core.store_writer = spawn_store_writer(*core.system, core.store, StoreWriterOptions{}, core.store_retries_stop);
   core.supervisor = spawn_workflow_supervisor(*core.system, core);
   core.step_workers = spawn_step_worker_pool(*core.system, core.options.step_workers, core.options.step_queue_max);
 }
@@ -121,7 +143,9 @@ Engine::~Engine() {
     std::unique_lock gate(core.send_gate);
     core.stopping = true;
   }
+  core.store_retries_stop->store(true);
   caf::anon_send_exit(core.supervisor, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(core.store_writer, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(core.step_workers, caf::exit_reason::user_shutdown);
   {
     std::shared_lock lock(core.registry_mutex);
@@ -129,6 +153,7 @@ Engine::~Engine() {
   }
   core.supervisor = nullptr;
   core.step_workers = nullptr;
+  core.store_writer = nullptr;
   core.breakers.clear();
   core.system->await_all_actors_done();
   core.system.reset();
@@ -174,14 +199,21 @@ Status Engine::register_workflow(WorkflowDefinition definition) {
 }
 
 StartResult Engine::start(const std::string& definition, const std::string& workflow_id, Json input) {
-  return core_->start_workflow(definition, workflow_id, std::move(input), {}, {});
+  return core_->start_workflow(definition, workflow_id, std::move(input));
+}
+
+int Engine::recover() {
+  auto live = core_->store->live_workflows();
+  for (const auto& id : live) core_->send_from_outside(core_->supervisor, caf::make_message(spawn_atom::value, id, true));
+  log_json(spdlog::level::info, {{"event", "engine_recovering"}, {"workflows", live.size()}, {"epoch", core_->epoch}});
+  return static_cast<int>(live.size());
 }
 
 std::optional<WorkflowInfo> Engine::query(const std::string& workflow_id) const {
-  auto bytes = core_->store->load(workflow_id);
-  if (!bytes) return std::nullopt;
+  auto stored = core_->store->load(workflow_id);
+  if (!stored) return std::nullopt;
   std::string error;
-  auto state = decode_state(*bytes, &error);
+  auto state = decode_state(stored->snapshot, &error);
   if (!state) {
     WorkflowInfo info;
     info.id = workflow_id;
@@ -193,7 +225,12 @@ std::optional<WorkflowInfo> Engine::query(const std::string& workflow_id) const 
 }
 
 std::vector<HistoryEvent> Engine::history(const std::string& workflow_id) const {
-  return core_->store->history(workflow_id);
+  std::vector<HistoryEvent> events;
+  for (const auto& bytes : core_->store->history(workflow_id)) {
+    if (auto event = decode_event(bytes)) events.push_back(std::move(*event));
+    else events.push_back(HistoryEvent{0, 0, "unreadable_event", {}, 0, {}, {}, -1, "history entry is not a HistoryEvent"});
+  }
+  return events;
 }
 
 std::vector<DeadLetter> Engine::dead_letters() const { return core_->store->dead_letters(); }

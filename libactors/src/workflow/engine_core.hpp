@@ -9,7 +9,9 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/message.hpp>
 
+#include <atomic>
 #include <condition_variable>
+#include <variant>
 #include <map>
 #include <mutex>
 #include <random>
@@ -26,6 +28,9 @@ struct Engine::Core : std::enable_shared_from_this<Engine::Core> {
   std::unique_ptr<caf::actor_system> system;
   caf::actor supervisor;
   caf::actor step_workers;
+  caf::actor store_writer;
+  uint64_t epoch = 0;  // this engine's fencing epoch: every write carries it
+  std::shared_ptr<std::atomic<bool>> store_retries_stop = std::make_shared<std::atomic<bool>>(false);
 
   mutable std::shared_mutex registry_mutex;
   std::map<std::string, std::shared_ptr<const SyncHandler>> sync_handlers;
@@ -55,14 +60,20 @@ struct Engine::Core : std::enable_shared_from_this<Engine::Core> {
   // Schedules `message` to `target` after `delay` on the engine's clock.
   TimerId schedule(Millis delay, std::string label, const caf::actor& target, caf::message message);
 
-  // Creates the workflow in the store and has the supervisor run it. Idempotent on the id.
-  StartResult start_workflow(const std::string& definition, const std::string& id, Json input,
-                             const std::string& parent_id, const std::string& parent_path);
+  // The first write of a new workflow, or what is wrong with the request.
+  std::variant<WorkflowWrite, Status> make_start_write(const std::string& definition, const std::string& id,
+                                                      Json input, const std::string& parent_id,
+                                                      const std::string& parent_path);
+  // Commits the start, then has the supervisor run it. Idempotent on the id. Blocks the caller:
+  // not for use inside actors.
+  StartResult start_workflow(const std::string& definition, const std::string& id, Json input);
 
-  // Appends `event` to the workflow's history (numbered, timed) and logs it as a JSON line.
+  // Numbers and times `event`, adds it to the state's unsaved history and logs it as a JSON line.
   void record(WorkflowState& state, HistoryEvent event);
-  // Writes the snapshot; wakes waiters when the workflow is terminal.
-  void persist(const WorkflowState& state);
+  // The write that makes the state durable, carrying its unsaved history and dead letter.
+  WorkflowWrite make_write(WorkflowState& state);
+  // Wakes Engine::wait callers: a workflow became terminal.
+  void notify_changed();
 
   Millis jittered_delay(const RetryPolicy& policy, int retry);
 };

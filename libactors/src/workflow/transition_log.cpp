@@ -1,4 +1,4 @@
-// Core::record and Core::persist: how a transition becomes history, a log line and a snapshot.
+// Core::record and Core::make_write: how a transition becomes history, a log line and a write.
 #include <actorflow/logging.hpp>
 
 #include "workflow/engine_core.hpp"
@@ -19,19 +19,25 @@ void Engine::Core::record(WorkflowState& state, HistoryEvent event) {
   const bool trouble = event.type.find("failed") != std::string::npos ||
                        event.type.find("dead") != std::string::npos;
   log_json(trouble ? spdlog::level::warn : spdlog::level::info, line);
-  store->append_history(state.id, event);
+  state.unsaved_history.push_back(encode_event(event));
 }
 
-void Engine::Core::persist(const WorkflowState& state) {
-  Status saved = store->save(state.id, encode_state(state));
-  if (!saved) {
-    log_json(spdlog::level::err, {{"event", "snapshot_write_failed"}, {"workflow_id", state.id},
-                                  {"detail", saved.message()}});
-  }
-  if (is_terminal(state.status)) {
-    std::lock_guard lock(changed_mutex);
-    changed.notify_all();
-  }
+WorkflowWrite Engine::Core::make_write(WorkflowState& state) {
+  WorkflowWrite write;
+  write.workflow_id = state.id;
+  write.epoch = epoch;
+  write.snapshot = encode_state(state, epoch);
+  write.live = !is_terminal(state.status);
+  write.history = std::move(state.unsaved_history);
+  state.unsaved_history.clear();
+  write.dead_letter = std::move(state.unsaved_dead_letter);
+  state.unsaved_dead_letter.reset();
+  return write;
+}
+
+void Engine::Core::notify_changed() {
+  std::lock_guard lock(changed_mutex);
+  changed.notify_all();
 }
 
 }  // namespace actorflow

@@ -15,9 +15,9 @@ struct InstanceState {
 };
 
 caf::behavior workflow_instance(caf::stateful_actor<InstanceState>* self, Engine::Core* core,
-                                std::string workflow_id, bool restarted) {
+                                std::string workflow_id, InstanceStart start) {
   self->state.runner = std::make_unique<WorkflowRunner>(self, *core);
-  if (!self->state.runner->load(workflow_id, restarted)) {
+  if (!self->state.runner->load(workflow_id, start)) {
     self->quit();
     return {};
   }
@@ -38,8 +38,8 @@ caf::behavior workflow_instance(caf::stateful_actor<InstanceState>* self, Engine
 }  // namespace
 
 caf::actor spawn_workflow_instance(caf::local_actor* supervisor, Engine::Core& core,
-                                   const std::string& workflow_id, bool restarted) {
-  return supervisor->spawn<caf::monitored>(workflow_instance, &core, workflow_id, restarted);
+                                   const std::string& workflow_id, InstanceStart start) {
+  return supervisor->spawn<caf::monitored>(workflow_instance, &core, workflow_id, start);
 }
 
 }  // namespace actorflow

@@ -11,8 +11,14 @@
 
 namespace actorflow {
 
-// Spawned (monitored) by the workflow supervisor. `restarted` says a previous incarnation crashed.
+enum class InstanceStart {
+  fresh,      // just started
+  restarted,  // the previous incarnation crashed
+  recovered,  // the process restarted (Engine::recover)
+};
+
+// Spawned (monitored) by the workflow supervisor.
 caf::actor spawn_workflow_instance(caf::local_actor* supervisor, Engine::Core& core,
-                                   const std::string& workflow_id, bool restarted);
+                                   const std::string& workflow_id, InstanceStart start);
 
 }  // namespace actorflow

@@ -43,17 +43,16 @@ WorkflowRunner::~WorkflowRunner() {
     if (flight.timer != 0) core_.clock->cancel(flight.timer);
 }
 
-bool WorkflowRunner::load(const std::string& workflow_id, bool restarted) {
-  auto bytes = core_.store->load(workflow_id);
-  if (!bytes) {
+bool WorkflowRunner::load(const std::string& workflow_id, InstanceStart start) {
+  auto stored = core_.store->load(workflow_id);
+  if (!stored) {
     log_json(spdlog::level::err, {{"event", "instance_missing"}, {"workflow_id", workflow_id}});
     return false;
   }
   std::string error;
-  auto state = decode_state(*bytes, &error);
+  auto state = decode_state(stored->snapshot, &error);
   if (!state) {
-    log_json(spdlog::level::err, {{"event", "snapshot_unreadable"}, {"workflow_id", workflow_id}, {"detail", error}});
-    core_.store->add_dead_letter({workflow_id, error, core_.clock->now_ms()});
+    quarantine(workflow_id, stored->snapshot, error);
     return false;
   }
   state_ = std::move(*state);
@@ -62,14 +61,17 @@ bool WorkflowRunner::load(const std::string& workflow_id, bool restarted) {
   if (!definition_) {
     dead_letter("definition '" + state_.definition + "' v" + std::to_string(state_.version) + " is not registered");
     commit();
-    return false;
+    return true;  // stays until the dead letter is durable
   }
   index(definition_->root);
 
   if (state_.history_seq == 0) record("workflow_started", {}, 0, {}, "running");
-  if (restarted) {
+  if (start == InstanceStart::restarted) {
     ++state_.restarts;
     record("instance_restarted", {}, 0, {}, {}, -1, "restart " + std::to_string(state_.restarts));
+  } else if (start == InstanceStart::recovered) {
+    record("workflow_recovered", {}, 0, {}, std::string(to_string(state_.status)), -1,
+           "resumed by epoch " + std::to_string(core_.epoch));
   }
   // Resume what the previous incarnation had in flight: same step, same idempotency key.
   const int64_t now = core_.clock->now_ms();
@@ -96,7 +98,21 @@ bool WorkflowRunner::load(const std::string& workflow_id, bool restarted) {
   }
   advance();
   commit();
-  return !terminal();
+  return true;
+}
+
+// The snapshot cannot be read: park the workflow with the reason, keeping the bytes as they are.
+void WorkflowRunner::quarantine(const std::string& workflow_id, const std::string& snapshot, const std::string& error) {
+  log_json(spdlog::level::err, {{"event", "snapshot_quarantined"}, {"workflow_id", workflow_id}, {"detail", error}});
+  WorkflowWrite write;
+  write.workflow_id = workflow_id;
+  write.epoch = core_.epoch;
+  write.snapshot = snapshot;
+  write.live = false;
+  write.dead_letter = DeadLetter{workflow_id, error, core_.clock->now_ms()};
+  Engine::Core* core = &core_;
+  self_->request(core_.store_writer, caf::infinite, write_atom::value, std::move(write))
+      .then([core](WriteResult) { core->notify_changed(); });
 }
 
 void WorkflowRunner::index(const Node& node) {
@@ -276,21 +292,13 @@ void WorkflowRunner::dispatch(const Node& node, bool compensation) {
   }
 
   if (is_child) {
-    const std::string child_id = state_.id + "/" + path;
-    after_commit([this, path, child_id, input = std::move(*input), definition = node.child_definition] {
-      auto started = core_.start_workflow(definition, child_id, input, state_.id, path);
-      if (!started.status) {
-        self_->send(caf::actor_cast<caf::actor>(self_), step_done_atom::value, path, in_flight_[path].token,
-                    StepOutcome::failure("child workflow: " + started.status.message(), false));
-      } else if (!started.created) {
-        on_child_done(path);  // it exists already: it may have ended while we were down
-      }
-    });
+    after_commit([this, path, input = std::move(*input), definition = node.child_definition] { start_child(path, definition, input); });
     return;
   }
 
   const std::string& handler_name = compensation ? node.step.compensation : node.step.handler;
-  auto context = std::make_shared<const StepContext>(state_.id, path, attempt, compensation, std::move(*input));
+  auto context = std::make_shared<const StepContext>(state_.id, path, attempt, compensation, std::move(*input),
+                                                     core_.store.get());
   if (auto sync = core_.find_sync_handler(handler_name)) {
     after_commit([this, sync, context, me, path, token] {
       self_->send(core_.step_workers, run_atom::value, StepJob{sync, context, me, path, token});
@@ -358,12 +366,30 @@ void WorkflowRunner::on_timer(const std::string& path, uint64_t token, TimerKind
   commit();
 }
 
+// Creates the child durably, then has the supervisor run it; a child that exists already may
+// have ended while this instance was down, so its state is checked at once.
+void WorkflowRunner::start_child(const std::string& path, const std::string& definition, const Json& input) {
+  const uint64_t token = in_flight_[path].token;
+  auto prepared = core_.make_start_write(definition, state_.id + "/" + path, input, state_.id, path);
+  if (auto* problem = std::get_if<Status>(&prepared)) {
+    on_step_done(path, token, StepOutcome::failure("child workflow: " + problem->message(), false));
+    return;
+  }
+  const std::string child_id = state_.id + "/" + path;
+  self_->request(core_.store_writer, caf::infinite, write_atom::value, std::move(std::get<WorkflowWrite>(prepared)))
+      .then([this, path, token, child_id](WriteResult written) {
+        if (written == WriteResult::ok) self_->send(core_.supervisor, spawn_atom::value, child_id, false);
+        else if (written == WriteResult::exists) on_child_done(path);
+        else on_step_done(path, token, StepOutcome::failure("child workflow not stored: " + std::string(to_string(written))));
+      });
+}
+
 void WorkflowRunner::on_child_done(const std::string& path) {
   auto flight = in_flight_.find(path);
   if (flight == in_flight_.end() || state_.steps[path].status != StepStatus::running) return;
-  auto bytes = core_.store->load(state_.id + "/" + path);
-  std::string error;
-  auto child = bytes ? decode_state(*bytes, &error) : std::nullopt;
+  auto stored = core_.store->load(state_.id + "/" + path);
+  std::string error = "not found";
+  auto child = stored ? decode_state(stored->snapshot, &error) : std::nullopt;
   if (child && !is_terminal(child->status)) return;
   StepOutcome outcome = !child ? StepOutcome::failure("child workflow unreadable: " + error, false)
                         : child->status == WorkflowStatus::completed
@@ -491,7 +517,7 @@ void WorkflowRunner::finish(WorkflowStatus status, const std::string& error) {
 }
 
 void WorkflowRunner::dead_letter(const std::string& reason) {
-  core_.store->add_dead_letter({state_.id, reason, core_.clock->now_ms()});
+  state_.unsaved_dead_letter = DeadLetter{state_.id, reason, core_.clock->now_ms()};
   for (auto& [path, flight] : in_flight_)
     if (flight.timer != 0) core_.clock->cancel(flight.timer);
   in_flight_.clear();
@@ -547,13 +573,29 @@ void WorkflowRunner::clear_flight(const std::string& path) {
   in_flight_.erase(it);
 }
 
-// Write-ahead: the snapshot is stored before any message the transition causes is sent.
+// Write-ahead: the messages a transition causes leave only after its snapshot is committed.
+// Commits are answered in order, so effects also run in transition order.
 void WorkflowRunner::commit() {
-  core_.persist(state_);
   auto effects = std::move(outbox_);
   outbox_.clear();
-  for (auto& effect : effects) effect();
-  if (terminal()) self_->quit();
+  const bool ended = terminal();
+  ++commits_in_flight_;
+  self_->request(core_.store_writer, caf::infinite, write_atom::value, core_.make_write(state_))
+      .then([this, effects = std::move(effects), ended](WriteResult written) mutable {
+        --commits_in_flight_;
+        if (written != WriteResult::ok) {
+          // Another owner holds a newer epoch (or the engine is stopping): this one steps down.
+          log_json(spdlog::level::warn, {{"event", "instance_fenced"}, {"workflow_id", state_.id},
+                                         {"epoch", core_.epoch}, {"detail", std::string(to_string(written))}});
+          self_->quit();
+          return;
+        }
+        for (auto& effect : effects) effect();
+        if (ended) {
+          core_.notify_changed();
+          if (commits_in_flight_ == 0) self_->quit();
+        }
+      });
 }
 
 }  // namespace actorflow

@@ -6,7 +6,9 @@
 #include <actorflow/circuit_breaker.hpp>
 
 #include "workflow/engine_core.hpp"
+#include "store/store_writer.hpp"
 #include "workflow/messages.hpp"
+#include "workflow/workflow_instance.hpp"
 #include "workflow/workflow_state.hpp"
 
 #include <caf/event_based_actor.hpp>
@@ -24,7 +26,7 @@ class WorkflowRunner {
   ~WorkflowRunner();  // cancels this incarnation's timers
 
   // Loads the snapshot and resumes. False when there is nothing to run (terminal or unreadable).
-  bool load(const std::string& workflow_id, bool restarted);
+  bool load(const std::string& workflow_id, InstanceStart start);
 
   void on_step_done(const std::string& path, uint64_t token, StepOutcome outcome);
   void on_timer(const std::string& path, uint64_t token, TimerKind kind);
@@ -55,6 +57,8 @@ class WorkflowRunner {
   void step_succeeded(const Node& node, Json output, int64_t duration_ms);
   void step_failed(const Node& node, const StepOutcome& outcome, int64_t duration_ms);
   void schedule_retry(const Node& node, Millis delay, TimerKind kind);
+  void start_child(const std::string& path, const std::string& definition, const Json& input);
+  void quarantine(const std::string& workflow_id, const std::string& snapshot, const std::string& error);
 
   // Compensation.
   void compensate_next();
@@ -86,7 +90,8 @@ class WorkflowRunner {
   std::map<std::string, const Node*> nodes_;  // steps and children by path
   std::map<std::string, InFlight> in_flight_;
   uint64_t next_token_ = 1;
-  bool timing_out_ = false;  // the failure being handled is a step timeout
+  bool timing_out_ = false;
+  int commits_in_flight_ = 0;  // the failure being handled is a step timeout
   std::vector<std::function<void()>> outbox_;
 };
 

@@ -1,5 +1,7 @@
 #include "workflow/workflow_state.hpp"
 
+#include "actorflow.pb.h"
+
 #include <array>
 
 namespace actorflow {
@@ -42,60 +44,104 @@ Json to_json(const HistoryEvent& e) {
   return j;
 }
 
-std::string encode_state(const WorkflowState& s) {
-  Json steps = Json::object();
+std::string encode_state(const WorkflowState& s, uint64_t epoch) {
+  pb::WorkflowSnapshot m;
+  m.set_format(1);
+  m.set_id(s.id);
+  m.set_definition(s.definition);
+  m.set_version(s.version);
+  m.set_status(std::string(to_string(s.status)));
+  m.set_data_json(s.data.dump());
+  m.set_error(s.error);
   for (const auto& [path, r] : s.steps) {
-    steps[path] = {{"status", to_string(r.status)}, {"attempts", r.attempts}, {"failures", r.failures},
-                   {"breaker_waits", r.breaker_waits}, {"comp_attempts", r.compensation_attempts},
-                   {"comp_failures", r.compensation_failures}, {"retry_at_ms", r.retry_at_ms},
-                   {"error", r.error}};
+    pb::StepRecord& rec = (*m.mutable_steps())[path];
+    rec.set_status(std::string(to_string(r.status)));
+    rec.set_attempts(r.attempts);
+    rec.set_failures(r.failures);
+    rec.set_breaker_waits(r.breaker_waits);
+    rec.set_compensation_attempts(r.compensation_attempts);
+    rec.set_compensation_failures(r.compensation_failures);
+    rec.set_retry_at_ms(r.retry_at_ms);
+    rec.set_error(r.error);
   }
-  Json j{{"id", s.id}, {"definition", s.definition}, {"version", s.version},
-         {"status", to_string(s.status)}, {"data", s.data}, {"error", s.error}, {"steps", steps},
-         {"choices", s.choices}, {"completed", s.completed}, {"compensations_done", s.compensations_done},
-         {"failed_step", s.failed_step}, {"parent_id", s.parent_id}, {"parent_path", s.parent_path},
-         {"restarts", s.restarts}, {"history_seq", s.history_seq}, {"started_ms", s.started_ms}};
-  return j.dump();
+  for (const auto& [path, branch] : s.choices) (*m.mutable_choices())[path] = branch;
+  for (const auto& path : s.completed) m.add_completed(path);
+  m.set_compensations_done(s.compensations_done);
+  m.set_failed_step(s.failed_step);
+  m.set_parent_id(s.parent_id);
+  m.set_parent_path(s.parent_path);
+  m.set_restarts(s.restarts);
+  m.set_history_seq(s.history_seq);
+  m.set_started_ms(s.started_ms);
+  m.set_epoch(epoch);
+  return m.SerializeAsString();
 }
 
 std::optional<WorkflowState> decode_state(const std::string& bytes, std::string* error) {
+  pb::WorkflowSnapshot m;
+  auto fail = [&](const std::string& why) -> std::optional<WorkflowState> {
+    if (error) *error = "unreadable snapshot: " + why;
+    return std::nullopt;
+  };
+  if (!m.ParseFromString(bytes)) return fail("not a WorkflowSnapshot protobuf");
+  if (m.format() != 1) return fail("unknown snapshot format " + std::to_string(m.format()));
+  if (m.id().empty()) return fail("no workflow id");
   try {
-    Json j = Json::parse(bytes);
     WorkflowState s;
-    s.id = j.at("id").get<std::string>();
-    s.definition = j.at("definition").get<std::string>();
-    s.version = j.at("version").get<int>();
-    auto status = parse_workflow_status(j.at("status").get<std::string>());
-    if (!status) throw std::invalid_argument("unknown workflow status " + j.at("status").dump());
+    s.id = m.id();
+    s.definition = m.definition();
+    s.version = m.version();
+    auto status = parse_workflow_status(m.status());
+    if (!status) return fail("unknown workflow status '" + m.status() + "'");
     s.status = *status;
-    s.data = j.at("data");
-    s.error = j.at("error").get<std::string>();
-    for (const auto& [path, r] : j.at("steps").items()) {
+    s.data = Json::parse(m.data_json());
+    s.error = m.error();
+    for (const auto& [path, r] : m.steps()) {
       StepRecord rec;
-      rec.status = parse_step_status(r.at("status").get<std::string>());
-      rec.attempts = r.at("attempts").get<int>();
-      rec.failures = r.at("failures").get<int>();
-      rec.breaker_waits = r.at("breaker_waits").get<int>();
-      rec.compensation_attempts = r.at("comp_attempts").get<int>();
-      rec.compensation_failures = r.at("comp_failures").get<int>();
-      rec.retry_at_ms = r.at("retry_at_ms").get<int64_t>();
-      rec.error = r.at("error").get<std::string>();
+      rec.status = parse_step_status(r.status());
+      rec.attempts = r.attempts();
+      rec.failures = r.failures();
+      rec.breaker_waits = r.breaker_waits();
+      rec.compensation_attempts = r.compensation_attempts();
+      rec.compensation_failures = r.compensation_failures();
+      rec.retry_at_ms = r.retry_at_ms();
+      rec.error = r.error();
       s.steps.emplace(path, rec);
     }
-    s.choices = j.at("choices").get<std::map<std::string, int>>();
-    s.completed = j.at("completed").get<std::vector<std::string>>();
-    s.compensations_done = j.at("compensations_done").get<size_t>();
-    s.failed_step = j.at("failed_step").get<std::string>();
-    s.parent_id = j.at("parent_id").get<std::string>();
-    s.parent_path = j.at("parent_path").get<std::string>();
-    s.restarts = j.at("restarts").get<int>();
-    s.history_seq = j.at("history_seq").get<uint64_t>();
-    s.started_ms = j.at("started_ms").get<int64_t>();
+    for (const auto& [path, branch] : m.choices()) s.choices.emplace(path, branch);
+    s.completed.assign(m.completed().begin(), m.completed().end());
+    s.compensations_done = m.compensations_done();
+    if (s.compensations_done > s.completed.size()) return fail("compensations_done beyond completed steps");
+    s.failed_step = m.failed_step();
+    s.parent_id = m.parent_id();
+    s.parent_path = m.parent_path();
+    s.restarts = m.restarts();
+    s.history_seq = m.history_seq();
+    s.started_ms = m.started_ms();
     return s;
   } catch (const std::exception& e) {
-    if (error) *error = std::string("unreadable snapshot: ") + e.what();
-    return std::nullopt;
+    return fail(e.what());
   }
+}
+
+std::string encode_event(const HistoryEvent& e) {
+  pb::HistoryEvent m;
+  m.set_seq(e.seq);
+  m.set_at_ms(e.at_ms);
+  m.set_type(e.type);
+  m.set_step(e.step);
+  m.set_attempt(e.attempt);
+  m.set_from(e.from);
+  m.set_to(e.to);
+  m.set_duration_ms(e.duration_ms);
+  m.set_detail(e.detail);
+  return m.SerializeAsString();
+}
+
+std::optional<HistoryEvent> decode_event(const std::string& bytes) {
+  pb::HistoryEvent m;
+  if (!m.ParseFromString(bytes)) return std::nullopt;
+  return HistoryEvent{m.seq(), m.at_ms(), m.type(), m.step(), m.attempt(), m.from(), m.to(), m.duration_ms(), m.detail()};
 }
 
 WorkflowInfo to_info(const WorkflowState& s) {

@@ -51,11 +51,19 @@ struct WorkflowState {
   int restarts = 0;
   uint64_t history_seq = 0;
   int64_t started_ms = 0;
+
+  // Not part of the snapshot: what the next commit writes besides it.
+  std::vector<std::string> unsaved_history;   // encoded events since the last commit
+  std::optional<DeadLetter> unsaved_dead_letter;
 };
 
-std::string encode_state(const WorkflowState& state);
+// Protobuf (actorflow.pb.WorkflowSnapshot); `epoch` is the writer's fencing epoch.
+std::string encode_state(const WorkflowState& state, uint64_t epoch);
 // Nothing when `bytes` is not a snapshot; `error` then says why.
 std::optional<WorkflowState> decode_state(const std::string& bytes, std::string* error);
 WorkflowInfo to_info(const WorkflowState& state);
+
+std::string encode_event(const HistoryEvent& event);
+std::optional<HistoryEvent> decode_event(const std::string& bytes);
 
 }  // namespace actorflow

@@ -3,6 +3,7 @@
 #include <actorflow/logging.hpp>
 
 #include "workflow/engine_core.hpp"
+#include "store/store_writer.hpp"
 #include "workflow/messages.hpp"
 #include "workflow/workflow_instance.hpp"
 
@@ -22,19 +23,21 @@ struct SupervisorState {
 
 using Self = caf::stateful_actor<SupervisorState>;
 
-void run_instance(Self* self, Engine::Core& core, const std::string& id, bool restarted) {
-  auto instance = spawn_workflow_instance(self, core, id, restarted);
+void run_instance(Self* self, Engine::Core& core, const std::string& id, InstanceStart start) {
+  auto instance = spawn_workflow_instance(self, core, id, start);
   self->state.instances[id] = instance;
   self->state.ids[instance.address()] = id;
 }
 
 // The instance is dead, so the supervisor is the only writer of its snapshot here.
 void dead_letter_crash_loop(Self* self, Engine::Core& core, const std::string& id, const std::string& reason) {
-  auto bytes = core.store->load(id);
+  auto stored = core.store->load(id);
   std::string error;
-  auto state = bytes ? decode_state(*bytes, &error) : std::nullopt;
-  core.store->add_dead_letter({id, reason, core.clock->now_ms()});
-  if (!state) return;
+  auto state = stored ? decode_state(stored->snapshot, &error) : std::nullopt;
+  if (!state) {
+    log_json(spdlog::level::err, {{"event", "dead_letter_failed"}, {"workflow_id", id}, {"detail", error}});
+    return;
+  }
   HistoryEvent event;
   event.type = "workflow_dead-lettered";
   event.from = std::string(to_string(state->status));
@@ -42,9 +45,14 @@ void dead_letter_crash_loop(Self* self, Engine::Core& core, const std::string& i
   event.detail = reason;
   state->status = WorkflowStatus::dead_lettered;
   state->error = reason;
+  state->unsaved_dead_letter = DeadLetter{id, reason, core.clock->now_ms()};
   core.record(*state, std::move(event));
-  core.persist(*state);
-  if (!state->parent_id.empty()) self->send(self, child_done_atom::value, state->parent_id, state->parent_path);
+  const std::string parent_id = state->parent_id, parent_path = state->parent_path;
+  self->request(core.store_writer, caf::infinite, write_atom::value, core.make_write(*state))
+      .then([self, &core, parent_id, parent_path](WriteResult) {
+        core.notify_changed();
+        if (!parent_id.empty()) self->send(self, child_done_atom::value, parent_id, parent_path);
+      });
 }
 
 void on_instance_down(Self* self, Engine::Core& core, const caf::down_msg& down) {
@@ -74,7 +82,7 @@ void on_instance_down(Self* self, Engine::Core& core, const caf::down_msg& down)
   recent.push_back(now);
   log_json(spdlog::level::warn, {{"event", "instance_crashed"}, {"workflow_id", id}, {"detail", why},
                                  {"restart", recent.size()}});
-  run_instance(self, core, id, true);
+  run_instance(self, core, id, InstanceStart::restarted);
 }
 
 caf::behavior workflow_supervisor(Self* self, Engine::Core* core) {
@@ -84,8 +92,9 @@ caf::behavior workflow_supervisor(Self* self, Engine::Core* core) {
     self->quit(exit.reason);
   });
   return {
-      [=](spawn_atom, const std::string& id) {
-        if (self->state.instances.count(id) == 0) run_instance(self, *core, id, false);
+      [=](spawn_atom, const std::string& id, bool recovered) {
+        if (self->state.instances.count(id) == 0)
+          run_instance(self, *core, id, recovered ? InstanceStart::recovered : InstanceStart::fresh);
       },
       [=](child_done_atom a, const std::string& parent_id, const std::string& path) {
         auto it = self->state.instances.find(parent_id);

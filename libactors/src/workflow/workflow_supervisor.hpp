@@ -3,7 +3,7 @@
 // instance that crashes is respawned from its snapshot; one that crashes more than
 // `instance_restarts_max` times within `instance_restart_period` is dead-lettered instead of
 // crash-looping. It also routes a child workflow's completion to its parent's current instance.
-//   (spawn_atom, std::string id)                           run the stored workflow `id`
+//   (spawn_atom, std::string id, bool recovered)           run the stored workflow `id`
 //   (child_done_atom, std::string parent_id, std::string path)
 //   (crash_atom, std::string id)                           fault injection
 #include <actorflow/engine.hpp>

@@ -1,0 +1,303 @@
+#include <actorflow/store.hpp>
+
+#include <sqlite3.h>
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace actorflow {
+namespace {
+
+constexpr int kBusyTimeoutMs = 5000;
+
+constexpr const char* kSchema = R"sql(
+  CREATE TABLE IF NOT EXISTS workflows (
+    id TEXT PRIMARY KEY,
+    epoch INTEGER NOT NULL,
+    snapshot BLOB NOT NULL,
+    live INTEGER NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS workflows_by_live ON workflows(live);
+  CREATE TABLE IF NOT EXISTS history (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    workflow_id TEXT NOT NULL,
+    event BLOB NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS history_by_workflow ON history(workflow_id, seq);
+  CREATE TABLE IF NOT EXISTS dead_letters (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    workflow_id TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    at_ms INTEGER NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS ledger (
+    key TEXT PRIMARY KEY,
+    value BLOB NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS epochs (
+    id INTEGER PRIMARY KEY CHECK (id = 0),
+    last_epoch INTEGER NOT NULL
+  );
+)sql";
+
+struct StatementDeleter {
+  void operator()(sqlite3_stmt* statement) const { sqlite3_finalize(statement); }
+};
+using StatementPtr = std::unique_ptr<sqlite3_stmt, StatementDeleter>;
+
+// Resets a cached statement and drops its bindings (bound strings are not copied) after one use.
+class Use {
+ public:
+  explicit Use(const StatementPtr& statement) : statement_(statement.get()) {}
+  ~Use() {
+    sqlite3_reset(statement_);
+    sqlite3_clear_bindings(statement_);
+  }
+  Use(const Use&) = delete;
+  Use& operator=(const Use&) = delete;
+  sqlite3_stmt* operator*() const { return statement_; }
+
+ private:
+  sqlite3_stmt* statement_;
+};
+
+std::string column_bytes(sqlite3_stmt* statement, int column) {
+  // sqlite3_column_blob must come before sqlite3_column_bytes (see the SQLite docs).
+  const auto* data = static_cast<const char*>(sqlite3_column_blob(statement, column));
+  const int size = sqlite3_column_bytes(statement, column);
+  return data == nullptr ? std::string{} : std::string(data, static_cast<size_t>(size));
+}
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(std::string path) : path_(std::move(path)) {
+    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    sqlite3* db = nullptr;
+    const int rc = sqlite3_open_v2(path_.c_str(), &db, flags, nullptr);
+    db_.reset(db);  // sqlite3_open_v2 may hand back a handle even when it fails
+    if (rc != SQLITE_OK) fail("open");
+    sqlite3_busy_timeout(db_.get(), kBusyTimeoutMs);
+    execute("PRAGMA journal_mode=WAL", "enable WAL");
+    execute("PRAGMA synchronous=NORMAL", "set synchronous");
+    execute("BEGIN IMMEDIATE", "create schema");
+    try {
+      execute(kSchema, "create schema");
+      execute("COMMIT", "create schema");
+    } catch (...) {
+      rollback();
+      throw;
+    }
+
+    begin_ = prepare("BEGIN IMMEDIATE");
+    commit_ = prepare("COMMIT");
+    upsert_ = prepare(
+        "INSERT INTO workflows(id, epoch, snapshot, live) VALUES(?1, ?2, ?3, ?4) "
+        "ON CONFLICT(id) DO UPDATE SET epoch = excluded.epoch, snapshot = excluded.snapshot, live = excluded.live "
+        "WHERE workflows.epoch <= excluded.epoch");
+    create_ = prepare(
+        "INSERT INTO workflows(id, epoch, snapshot, live) VALUES(?1, ?2, ?3, ?4) ON CONFLICT(id) DO NOTHING");
+    append_history_ = prepare("INSERT INTO history(workflow_id, event) VALUES(?1, ?2)");
+    add_dead_letter_ = prepare("INSERT INTO dead_letters(workflow_id, reason, at_ms) VALUES(?1, ?2, ?3)");
+    next_epoch_ = prepare(
+        "INSERT INTO epochs(id, last_epoch) VALUES(0, 1) "
+        "ON CONFLICT(id) DO UPDATE SET last_epoch = last_epoch + 1 RETURNING last_epoch");
+    load_ = prepare("SELECT snapshot, epoch FROM workflows WHERE id = ?1");
+    live_workflows_ = prepare("SELECT id FROM workflows WHERE live = 1 ORDER BY id");
+    history_ = prepare("SELECT event FROM history WHERE workflow_id = ?1 ORDER BY seq");
+    dead_letters_ = prepare("SELECT workflow_id, reason, at_ms FROM dead_letters ORDER BY seq");
+    ledger_get_ = prepare("SELECT value FROM ledger WHERE key = ?1");
+    ledger_put_ = prepare("INSERT INTO ledger(key, value) VALUES(?1, ?2) ON CONFLICT(key) DO NOTHING");
+    ledger_scan_ = prepare("SELECT key, value FROM ledger WHERE key >= ?1 ORDER BY key");
+  }
+
+  std::vector<WriteResult> commit(const std::vector<WorkflowWrite>& batch) override {
+    std::lock_guard lock(mutex_);
+    std::vector<WriteResult> results;
+    results.reserve(batch.size());
+    try {
+      run(begin_, "begin commit");
+      for (const auto& write : batch) results.push_back(apply(write));
+      run(commit_, "commit");
+    } catch (const StoreUnavailable&) {
+      rollback();
+      return std::vector<WriteResult>(batch.size(), WriteResult::unavailable);
+    } catch (...) {
+      rollback();
+      throw;
+    }
+    return results;
+  }
+
+  uint64_t next_epoch() override {
+    std::lock_guard lock(mutex_);
+    Use use(next_epoch_);
+    if (!step_row(*use, "next_epoch")) fail("next_epoch: no row returned");
+    const auto epoch = static_cast<uint64_t>(sqlite3_column_int64(*use, 0));
+    step_done(*use, "next_epoch");  // completes the statement, which commits it
+    return epoch;
+  }
+
+  std::optional<StoredSnapshot> load(const std::string& workflow_id) const override {
+    std::lock_guard lock(mutex_);
+    Use use(load_);
+    bind_text(*use, 1, workflow_id);
+    if (!step_row(*use, "load")) return std::nullopt;
+    return StoredSnapshot{column_bytes(*use, 0), static_cast<uint64_t>(sqlite3_column_int64(*use, 1))};
+  }
+
+  std::vector<std::string> live_workflows() const override {
+    std::lock_guard lock(mutex_);
+    Use use(live_workflows_);
+    std::vector<std::string> ids;
+    while (step_row(*use, "live_workflows")) ids.push_back(column_bytes(*use, 0));
+    return ids;
+  }
+
+  std::vector<std::string> history(const std::string& workflow_id) const override {
+    std::lock_guard lock(mutex_);
+    Use use(history_);
+    bind_text(*use, 1, workflow_id);
+    std::vector<std::string> events;
+    while (step_row(*use, "history")) events.push_back(column_bytes(*use, 0));
+    return events;
+  }
+
+  std::vector<DeadLetter> dead_letters() const override {
+    std::lock_guard lock(mutex_);
+    Use use(dead_letters_);
+    std::vector<DeadLetter> entries;
+    while (step_row(*use, "dead_letters")) {
+      entries.push_back({column_bytes(*use, 0), column_bytes(*use, 1), sqlite3_column_int64(*use, 2)});
+    }
+    return entries;
+  }
+
+  std::optional<std::string> ledger_get(const std::string& key) const override {
+    std::lock_guard lock(mutex_);
+    Use use(ledger_get_);
+    bind_text(*use, 1, key);
+    if (!step_row(*use, "ledger_get")) return std::nullopt;
+    return column_bytes(*use, 0);
+  }
+
+  bool ledger_put(const std::string& key, const std::string& value) override {
+    std::lock_guard lock(mutex_);
+    Use use(ledger_put_);
+    bind_text(*use, 1, key);
+    bind_blob(*use, 2, value);
+    step_done(*use, "ledger_put");
+    return sqlite3_changes(db_.get()) == 1;
+  }
+
+  std::vector<std::pair<std::string, std::string>> ledger_scan(const std::string& key_prefix) const override {
+    std::lock_guard lock(mutex_);
+    Use use(ledger_scan_);
+    bind_text(*use, 1, key_prefix);
+    std::vector<std::pair<std::string, std::string>> entries;
+    // Keys sort bytewise, so the matches are the run of keys from the prefix on.
+    while (step_row(*use, "ledger_scan")) {
+      std::string key = column_bytes(*use, 0);
+      if (!std::string_view(key).starts_with(key_prefix)) break;
+      entries.emplace_back(std::move(key), column_bytes(*use, 1));
+    }
+    return entries;
+  }
+
+ private:
+  struct DbDeleter {
+    void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+  };
+
+  // One write inside the open transaction.
+  WriteResult apply(const WorkflowWrite& write) {
+    {
+      Use use(write.create ? create_ : upsert_);
+      bind_text(*use, 1, write.workflow_id);
+      sqlite3_bind_int64(*use, 2, static_cast<sqlite3_int64>(write.epoch));
+      bind_blob(*use, 3, write.snapshot);
+      sqlite3_bind_int(*use, 4, write.live ? 1 : 0);
+      step_done(*use, "write workflow");
+      if (sqlite3_changes(db_.get()) == 0) return write.create ? WriteResult::exists : WriteResult::stale_epoch;
+    }
+    for (const auto& event : write.history) {
+      Use use(append_history_);
+      bind_text(*use, 1, write.workflow_id);
+      bind_blob(*use, 2, event);
+      step_done(*use, "append history");
+    }
+    if (write.dead_letter) {
+      Use use(add_dead_letter_);
+      bind_text(*use, 1, write.dead_letter->workflow_id);
+      bind_text(*use, 2, write.dead_letter->reason);
+      sqlite3_bind_int64(*use, 3, write.dead_letter->at_ms);
+      step_done(*use, "add dead letter");
+    }
+    return WriteResult::ok;
+  }
+
+  [[noreturn]] void fail(std::string_view what) const {
+    const char* message = db_ ? sqlite3_errmsg(db_.get()) : "out of memory";
+    throw StoreUnavailable("sqlite store '" + path_ + "': " + std::string(what) + ": " + message);
+  }
+
+  void run(const StatementPtr& statement, std::string_view what) {
+    Use use(statement);
+    step_done(*use, what);
+  }
+
+  void execute(const char* sql, std::string_view what) {
+    if (sqlite3_exec(db_.get(), sql, nullptr, nullptr, nullptr) != SQLITE_OK) fail(what);
+  }
+
+  void rollback() {
+    // SQLite rolls back by itself after some errors (e.g. I/O errors); only roll back what is open.
+    if (!sqlite3_get_autocommit(db_.get())) sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+
+  StatementPtr prepare(const char* sql) {
+    sqlite3_stmt* statement = nullptr;
+    if (sqlite3_prepare_v3(db_.get(), sql, -1, SQLITE_PREPARE_PERSISTENT, &statement, nullptr) != SQLITE_OK) {
+      fail("prepare");
+    }
+    return StatementPtr(statement);
+  }
+
+  // Steps once: true on a row, false when done; throws on errors.
+  bool step_row(sqlite3_stmt* statement, std::string_view what) const {
+    const int rc = sqlite3_step(statement);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    fail(what);
+  }
+
+  void step_done(sqlite3_stmt* statement, std::string_view what) const {
+    if (sqlite3_step(statement) != SQLITE_DONE) fail(what);
+  }
+
+  // Bound without copying: Use clears the bindings before the strings can go away.
+  void bind_text(sqlite3_stmt* statement, int index, const std::string& text) const {
+    if (sqlite3_bind_text64(statement, index, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8) != SQLITE_OK) {
+      fail("bind");
+    }
+  }
+  void bind_blob(sqlite3_stmt* statement, int index, const std::string& bytes) const {
+    if (sqlite3_bind_blob64(statement, index, bytes.data(), bytes.size(), SQLITE_STATIC) != SQLITE_OK) fail("bind");
+  }
+
+  const std::string path_;
+  mutable std::mutex mutex_;
+  std::unique_ptr<sqlite3, DbDeleter> db_;
+  // Declared after db_ so they are finalized before the connection closes.
+  StatementPtr begin_, commit_, upsert_, create_, append_history_, add_dead_letter_, next_epoch_;
+  StatementPtr load_, live_workflows_, history_, dead_letters_;
+  StatementPtr ledger_get_, ledger_put_, ledger_scan_;
+};
+
+}  // namespace
+
+std::shared_ptr<Store> make_sqlite_store(const std::string& path) { return std::make_shared<SqliteStore>(path); }
+
+}  // namespace actorflow

@@ -1,0 +1,34 @@
+#pragma once
+// The store writer: the one actor that commits to the store. It runs on its own thread (store
+// calls block and must never run on CAF's scheduler threads) and batches: every write that
+// arrives while a commit is in progress goes into the next commit, so many instances share one
+// transaction or pipeline (group commit). Each write is answered after its commit.
+// While the store is unavailable it retries with backoff and logs the outage; writers wait.
+//   (write_atom, WorkflowWrite) -> WriteResult
+#include <actorflow/store.hpp>
+
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/atom.hpp>
+#include <caf/fwd.hpp>
+
+#include <atomic>
+#include <memory>
+
+namespace actorflow {
+
+using write_atom = caf::atom_constant<caf::atom("write")>;
+
+struct StoreWriterOptions {
+  size_t batch_writes_max = 1024;
+  int retry_interval_ms_initial = 20;
+  int retry_interval_ms_max = 2000;
+};
+
+// `stopping` ends the retries of an unavailable store at shutdown.
+caf::actor spawn_store_writer(caf::actor_system& system, std::shared_ptr<Store> store,
+                              StoreWriterOptions options, std::shared_ptr<std::atomic<bool>> stopping);
+
+}  // namespace actorflow
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorflow::WorkflowWrite)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorflow::WriteResult)

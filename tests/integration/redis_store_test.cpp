@@ -1,0 +1,359 @@
+// What only the Redis store has: fencing in a Lua script, history as a stream, one pipelined
+// transaction per commit, and outages of a real redis-server (stopped, killed, paused, restarted).
+#include "redis_server.hpp"
+
+#include <actorflow/store.hpp>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <hiredis/hiredis.h>
+
+#include <memory>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace actorflow::testing {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::Each;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+constexpr const char* kPrefix = "t:";
+
+// A plain hiredis connection, to look at what the store wrote.
+class RawRedis {
+ public:
+  explicit RawRedis(int port) : context_(redisConnect("127.0.0.1", port)) {
+    if (!context_ || context_->err != 0) {
+      throw std::runtime_error("raw connection: " + std::string(context_ ? context_->errstr : "no context"));
+    }
+  }
+
+  long long integer(const std::vector<std::string>& args) {
+    auto reply = run(args);
+    if (reply->type != REDIS_REPLY_INTEGER) throw std::runtime_error(args[0] + ": not an integer reply");
+    return reply->integer;
+  }
+
+  // A string or status reply.
+  std::string text(const std::vector<std::string>& args) {
+    auto reply = run(args);
+    if (reply->type != REDIS_REPLY_STRING && reply->type != REDIS_REPLY_STATUS) {
+      throw std::runtime_error(args[0] + ": not a string reply");
+    }
+    return std::string(reply->str, reply->len);
+  }
+
+  std::vector<std::string> strings(const std::vector<std::string>& args) {
+    auto reply = run(args);
+    if (reply->type != REDIS_REPLY_ARRAY) throw std::runtime_error(args[0] + ": not an array reply");
+    std::vector<std::string> out;
+    for (size_t i = 0; i < reply->elements; ++i) out.emplace_back(reply->element[i]->str, reply->element[i]->len);
+    return out;
+  }
+
+  // Calls of `command` since the last CONFIG RESETSTAT, from INFO commandstats.
+  long long calls_of(const std::string& command) {
+    const std::string info = text({"INFO", "commandstats"});
+    const std::string field = "cmdstat_" + command + ":calls=";
+    const auto at = info.find(field);
+    return at == std::string::npos ? 0 : std::stoll(info.substr(at + field.size()));
+  }
+
+ private:
+  struct ReplyDeleter {
+    void operator()(redisReply* reply) const { freeReplyObject(reply); }
+  };
+  struct ContextDeleter {
+    void operator()(redisContext* context) const { redisFree(context); }
+  };
+
+  std::unique_ptr<redisReply, ReplyDeleter> run(const std::vector<std::string>& args) {
+    std::vector<const char*> argv;
+    std::vector<size_t> lengths;
+    for (const auto& arg : args) {
+      argv.push_back(arg.data());
+      lengths.push_back(arg.size());
+    }
+    std::unique_ptr<redisReply, ReplyDeleter> reply(static_cast<redisReply*>(
+        redisCommandArgv(context_.get(), static_cast<int>(args.size()), argv.data(), lengths.data())));
+    if (!reply) throw std::runtime_error(args[0] + ": " + context_->errstr);
+    if (reply->type == REDIS_REPLY_ERROR) throw std::runtime_error(args[0] + ": " + reply->str);
+    return reply;
+  }
+
+  std::unique_ptr<redisContext, ContextDeleter> context_;
+};
+
+WorkflowWrite write_of(const std::string& id, uint64_t epoch, const std::string& snapshot,
+                       std::vector<std::string> history = {}, bool create = false) {
+  WorkflowWrite write;
+  write.workflow_id = id;
+  write.epoch = epoch;
+  write.create = create;
+  write.snapshot = snapshot;
+  write.history = std::move(history);
+  return write;
+}
+
+WorkflowWrite create_of(const std::string& id, uint64_t epoch, const std::string& snapshot,
+                        std::vector<std::string> history = {}) {
+  return write_of(id, epoch, snapshot, std::move(history), /*create=*/true);
+}
+
+class RedisStoreTest : public ::testing::Test {
+ protected:
+  // Persistent, so that a restarted (or killed) server still has what was acknowledged.
+  RedisStoreTest() : server(RedisServer::Options{.persistent = true}), raw(server.port()) {
+    options.port = server.port();
+    options.key_prefix = kPrefix;
+    store = make_redis_store(options);
+  }
+
+  std::string address() const { return "redis 127.0.0.1:" + std::to_string(server.port()); }
+
+  // Every read throws StoreUnavailable naming the server; every commit is unavailable.
+  void expect_unreachable() {
+    EXPECT_THAT(store->commit({create_of("x", 1, "s"), write_of("y", 1, "s")}),
+                ElementsAre(WriteResult::unavailable, WriteResult::unavailable));
+    try {
+      store->load("wf-1");
+      ADD_FAILURE() << "load did not throw";
+    } catch (const StoreUnavailable& e) {
+      EXPECT_THAT(e.what(), StartsWith(address() + ": "));
+    }
+    EXPECT_THROW(store->live_workflows(), StoreUnavailable);
+    EXPECT_THROW(store->history("wf-1"), StoreUnavailable);
+    EXPECT_THROW(store->dead_letters(), StoreUnavailable);
+    EXPECT_THROW(store->ledger_get("k"), StoreUnavailable);
+    EXPECT_THROW(store->ledger_scan(""), StoreUnavailable);
+    EXPECT_THROW(store->ledger_put("k", "v"), StoreUnavailable);
+    EXPECT_THROW(store->next_epoch(), StoreUnavailable);
+  }
+
+  RedisServer server;
+  RawRedis raw;
+  RedisOptions options;
+  std::shared_ptr<Store> store;
+};
+
+TEST_F(RedisStoreTest, StaleWriteLeavesSnapshotStreamAndLiveSetUntouched) {
+  ASSERT_THAT(store->commit({create_of("wf-1", 5, "v1", {"e1", "e2"})}), ElementsAre(WriteResult::ok));
+
+  WorkflowWrite stale = write_of("wf-1", 4, "v2", {"e3", "e4", "e5"});
+  stale.live = false;
+  stale.dead_letter = DeadLetter{"wf-1", "stale", 1};
+  ASSERT_THAT(store->commit({stale}), ElementsAre(WriteResult::stale_epoch));
+
+  EXPECT_EQ(raw.text({"HGET", "t:wf:wf-1", "snapshot"}), "v1");
+  EXPECT_EQ(raw.text({"HGET", "t:wf:wf-1", "epoch"}), "5");
+  EXPECT_EQ(raw.integer({"XLEN", "t:hist:wf-1"}), 2);
+  EXPECT_EQ(raw.integer({"SISMEMBER", "t:live", "wf-1"}), 1);
+  EXPECT_EQ(raw.integer({"EXISTS", "t:dead"}), 0);
+}
+
+TEST_F(RedisStoreTest, EpochsBeyondTwoToThe53CompareExactly) {
+  const uint64_t big = (uint64_t{1} << 60) + 1;
+  ASSERT_THAT(store->commit({create_of("wf-1", big, "v1")}), ElementsAre(WriteResult::ok));
+
+  EXPECT_THAT(store->commit({write_of("wf-1", big - 1, "v2")}), ElementsAre(WriteResult::stale_epoch));
+  EXPECT_THAT(store->commit({write_of("wf-1", big, "v3")}), ElementsAre(WriteResult::ok));
+  EXPECT_EQ(store->load("wf-1")->epoch, big);
+  EXPECT_EQ(store->load("wf-1")->snapshot, "v3");
+}
+
+// Writers on separate connections race on one workflow. Were the check and the writes separate
+// steps, a stale write could slip in: its snapshot would not match the stored epoch, or its event
+// would be in the history although it was refused.
+TEST_F(RedisStoreTest, RacingWritersNeverInterleaveCheckAndWrite) {
+  constexpr int kWriters = 4;
+  constexpr int kWritesPerWriter = 50;
+  ASSERT_THAT(store->commit({create_of("wf-1", 0, "s0")}), ElementsAre(WriteResult::ok));
+
+  std::vector<std::vector<uint64_t>> accepted(kWriters);
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      auto own_store = make_redis_store(options);
+      for (int k = 0; k < kWritesPerWriter; ++k) {
+        const uint64_t epoch = 1 + w + uint64_t{kWriters} * k;
+        const std::string tag = std::to_string(epoch);
+        if (own_store->commit({write_of("wf-1", epoch, "s" + tag, {"e" + tag})})[0] == WriteResult::ok) {
+          accepted[w].push_back(epoch);
+        }
+      }
+    });
+  }
+  for (auto& writer : writers) writer.join();
+
+  std::set<std::string> expected_events;
+  for (const auto& epochs : accepted) {
+    for (uint64_t epoch : epochs) expected_events.insert("e" + std::to_string(epoch));
+  }
+  const auto history = store->history("wf-1");
+  EXPECT_EQ(std::set<std::string>(history.begin(), history.end()), expected_events);
+  EXPECT_EQ(history.size(), expected_events.size());
+  const auto stored = store->load("wf-1");
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->epoch, uint64_t{kWriters} * kWritesPerWriter);
+  EXPECT_EQ(stored->snapshot, "s" + std::to_string(stored->epoch));
+}
+
+TEST_F(RedisStoreTest, HistoryIsAStreamWithOneEntryPerEvent) {
+  ASSERT_THAT(store->commit({create_of("wf-1", 1, "s", {"e1", "e2"})}), ElementsAre(WriteResult::ok));
+  ASSERT_THAT(store->commit({write_of("wf-1", 1, "s", {"e3", "e4", "e5"})}), ElementsAre(WriteResult::ok));
+
+  EXPECT_EQ(raw.text({"TYPE", "t:hist:wf-1"}), "stream");
+  EXPECT_EQ(raw.integer({"XLEN", "t:hist:wf-1"}), 5);
+  EXPECT_THAT(store->history("wf-1"), ElementsAre("e1", "e2", "e3", "e4", "e5"));
+}
+
+TEST_F(RedisStoreTest, EveryKeyIsUnderThePrefix) {
+  WorkflowWrite parked = create_of("wf-1", 1, "s", {"e1"});
+  parked.live = false;
+  parked.dead_letter = DeadLetter{"wf-1", "parked", 7};
+  ASSERT_THAT(store->commit({parked, create_of("wf-2", 1, "s")}), ElementsAre(WriteResult::ok, WriteResult::ok));
+  ASSERT_TRUE(store->ledger_put("k", "v"));
+  store->next_epoch();
+
+  const auto keys = raw.strings({"KEYS", "*"});
+  EXPECT_THAT(keys, Each(StartsWith(kPrefix)));
+  EXPECT_EQ(keys.size(), 7u);  // wf x2, hist, live, dead, ledger, epoch
+}
+
+TEST_F(RedisStoreTest, ACommitOfAThousandWritesIsOneTransaction) {
+  constexpr int kWrites = 1000;
+  std::vector<WorkflowWrite> batch;
+  for (int i = 0; i < kWrites; ++i) batch.push_back(create_of("wf-" + std::to_string(i), 1, "s", {"created"}));
+  raw.text({"CONFIG", "RESETSTAT"});
+
+  const auto results = store->commit(batch);
+
+  EXPECT_THAT(results, Each(WriteResult::ok));
+  EXPECT_EQ(raw.calls_of("multi"), 1);
+  EXPECT_EQ(raw.calls_of("exec"), 1);
+  EXPECT_EQ(raw.calls_of("evalsha"), kWrites);
+  EXPECT_EQ(store->live_workflows().size(), size_t{kWrites});
+  EXPECT_EQ(store->load("wf-999")->snapshot, "s");
+}
+
+TEST_F(RedisStoreTest, FlushedScriptCacheFallsBackToEval) {
+  ASSERT_THAT(store->commit({create_of("wf-1", 1, "v1")}), ElementsAre(WriteResult::ok));
+  raw.text({"SCRIPT", "FLUSH"});
+  raw.text({"CONFIG", "RESETSTAT"});
+
+  EXPECT_THAT(store->commit({write_of("wf-1", 1, "v2", {"e"}), create_of("wf-2", 1, "v1")}),
+              ElementsAre(WriteResult::ok, WriteResult::ok));
+  EXPECT_EQ(raw.calls_of("eval"), 2);
+  EXPECT_EQ(store->load("wf-1")->snapshot, "v2");
+  EXPECT_THAT(store->history("wf-1"), ElementsAre("e"));
+
+  // EVAL cached the script again: the next commit uses EVALSHA alone.
+  raw.text({"CONFIG", "RESETSTAT"});
+  EXPECT_THAT(store->commit({write_of("wf-1", 1, "v3")}), ElementsAre(WriteResult::ok));
+  EXPECT_EQ(raw.calls_of("eval"), 0);
+  EXPECT_EQ(raw.calls_of("evalsha"), 1);
+}
+
+TEST_F(RedisStoreTest, KeysOfTheWrongTypeAreErrorsNotCrashes) {
+  raw.text({"SET", "t:wf:broken", "not a hash"});
+  raw.text({"SET", "t:hist:broken", "not a stream"});
+  raw.integer({"RPUSH", "t:dead", "not json"});
+
+  EXPECT_THAT(store->commit({write_of("broken", 1, "s"), create_of("fine", 1, "s")}),
+              ElementsAre(WriteResult::unavailable, WriteResult::ok));
+  EXPECT_EQ(store->load("fine")->snapshot, "s");
+  try {
+    store->load("broken");
+    ADD_FAILURE() << "load did not throw";
+  } catch (const StoreUnavailable& e) {
+    EXPECT_THAT(e.what(), HasSubstr("WRONGTYPE"));
+  }
+  EXPECT_THROW(store->history("broken"), StoreUnavailable);
+  try {
+    store->dead_letters();
+    ADD_FAILURE() << "dead_letters did not throw";
+  } catch (const StoreUnavailable& e) {
+    EXPECT_THAT(e.what(), HasSubstr("malformed dead letter"));
+  }
+}
+
+TEST_F(RedisStoreTest, StoppedRedisMakesCommitsUnavailableAndReadsThrow) {
+  ASSERT_THAT(store->commit({create_of("wf-1", 1, "s")}), ElementsAre(WriteResult::ok));
+  server.stop();
+
+  expect_unreachable();
+}
+
+TEST_F(RedisStoreTest, TheSameStoreWorksAgainAfterRedisRestartsAndKeepsItsData) {
+  ASSERT_THAT(store->commit({create_of("wf-1", 3, "v1", {"e1"})}), ElementsAre(WriteResult::ok));
+  ASSERT_TRUE(store->ledger_put("wf-1/a", "done"));
+  const uint64_t epoch_before = store->next_epoch();
+  server.stop();
+  expect_unreachable();
+
+  server.restart();
+
+  const auto stored = store->load("wf-1");
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->snapshot, "v1");
+  EXPECT_EQ(stored->epoch, 3u);
+  EXPECT_EQ(store->ledger_get("wf-1/a"), "done");
+  EXPECT_GT(store->next_epoch(), epoch_before);
+  EXPECT_THAT(store->commit({write_of("wf-1", 3, "v2", {"e2"})}), ElementsAre(WriteResult::ok));
+  EXPECT_THAT(store->history("wf-1"), ElementsAre("e1", "e2"));
+  EXPECT_THAT(store->live_workflows(), ElementsAre("wf-1"));
+}
+
+TEST_F(RedisStoreTest, KilledRedisLosesNoAcknowledgedWrite) {
+  ASSERT_THAT(store->commit({create_of("wf-1", 1, "v1", {"e1"})}), ElementsAre(WriteResult::ok));
+  server.kill9();
+  EXPECT_THAT(store->commit({write_of("wf-1", 1, "v2")}), ElementsAre(WriteResult::unavailable));
+
+  server.restart();
+
+  EXPECT_EQ(store->load("wf-1")->snapshot, "v1");
+  EXPECT_THAT(store->history("wf-1"), ElementsAre("e1"));
+}
+
+TEST_F(RedisStoreTest, UnansweredCommandsTimeOut) {
+  options.command_timeout_ms = 200;
+  auto impatient = make_redis_store(options);
+  ASSERT_THAT(impatient->commit({create_of("wf-1", 1, "v1")}), ElementsAre(WriteResult::ok));
+  server.pause();
+
+  // What this commit did is unknown once the server resumes: the test looks at wf-1 only.
+  EXPECT_THAT(impatient->commit({create_of("during-pause", 1, "s")}), ElementsAre(WriteResult::unavailable));
+  try {
+    impatient->load("wf-1");
+    ADD_FAILURE() << "load did not throw";
+  } catch (const StoreUnavailable& e) {
+    EXPECT_THAT(e.what(), StartsWith(address() + ": "));
+  }
+  server.resume();
+
+  EXPECT_EQ(impatient->load("wf-1")->snapshot, "v1");
+}
+
+TEST(RedisStoreWithoutServer, RefusedConnectionIsUnavailable) {
+  RedisOptions options;
+  options.port = 1;  // nothing listens on port 1 of the loopback
+  auto store = make_redis_store(options);
+
+  EXPECT_THAT(store->commit({create_of("wf-1", 1, "s")}), ElementsAre(WriteResult::unavailable));
+  try {
+    store->load("wf-1");
+    ADD_FAILURE() << "load did not throw";
+  } catch (const StoreUnavailable& e) {
+    EXPECT_THAT(e.what(), HasSubstr("redis 127.0.0.1:1: "));
+  }
+  EXPECT_THROW(store->dead_letters(), StoreUnavailable);
+}
+
+}  // namespace
+}  // namespace actorflow::testing

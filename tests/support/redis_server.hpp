@@ -1,0 +1,48 @@
+#pragma once
+// A real redis-server for tests: a child process on a free loopback port with its own temporary
+// directory. Throws std::runtime_error (so the test using it fails) when redis-server is missing
+// or does not come up.
+#include <sys/types.h>
+
+#include <string>
+
+namespace actorflow::testing {
+
+class RedisServer {
+ public:
+  struct Options {
+    // appendonly yes + appendfsync always: every acknowledged write survives stop(), kill9() and
+    // restart(). Otherwise nothing is persisted (--save '' --appendonly no).
+    bool persistent = false;
+  };
+
+  RedisServer() : RedisServer(Options{}) {}
+  explicit RedisServer(Options options);  // starts it
+  ~RedisServer();                         // stops it and removes its directory
+  RedisServer(const RedisServer&) = delete;
+  RedisServer& operator=(const RedisServer&) = delete;
+
+  int port() const { return port_; }
+  const std::string& dir() const { return dir_; }
+  bool running() const { return pid_ > 0; }
+
+  void stop();     // SIGTERM, then waits for the process to exit; no-op when not running
+  void kill9();    // SIGKILL, then waits for the process to exit
+  void restart();  // stop() when running, then start again on the same port and directory
+  void pause();    // SIGSTOP: connections are accepted but nothing is answered
+  void resume();   // SIGCONT
+
+ private:
+  void start();
+  void wait_until_ready();
+  void signal_and_wait(int signal);
+  std::string log_tail() const;
+
+  Options options_;
+  std::string executable_;
+  std::string dir_;
+  int port_ = 0;
+  pid_t pid_ = -1;
+};
+
+}  // namespace actorflow::testing
