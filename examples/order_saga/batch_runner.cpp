@@ -17,26 +17,27 @@ size_t count_finished(const actorflow::Engine& engine, const std::vector<std::st
 }
 
 std::vector<std::string> start_all(actorflow::Engine& engine, const std::vector<Order>& orders,
-                                   std::vector<std::string>& problems) {
+                                   const std::string& prefix, std::vector<std::string>& problems) {
   std::vector<std::string> started;
   for (const auto& order : orders) {
-    auto result = engine.start(std::string(kOrderSagaWorkflow), order.order_id, to_json(order));
+    const std::string id = prefix + order.order_id;
+    auto result = engine.start(std::string(kOrderSagaWorkflow), id, to_json(order));
     if (!result.status) problems.push_back("order '" + order.order_id + "' did not start: " + result.status.message());
     else if (!result.created) problems.push_back("order '" + order.order_id + "' was started before");
-    else started.push_back(order.order_id);
+    else started.push_back(id);
   }
   return started;
 }
 
 }  // namespace
 
-BatchResult run_batch(actorflow::Engine& engine, const std::vector<Order>& orders, std::chrono::seconds time_limit,
-                      std::ostream& progress) {
+BatchResult run_batch(actorflow::Engine& engine, const std::vector<Order>& orders, const std::string& workflow_id_prefix,
+                      std::chrono::seconds time_limit, std::ostream& progress) {
   using std::chrono::milliseconds;
   BatchResult result;
   const auto start = Clock::now();
   const auto deadline = start + time_limit;
-  const std::vector<std::string> ids = start_all(engine, orders, result.problems);
+  const std::vector<std::string> ids = start_all(engine, orders, workflow_id_prefix, result.problems);
 
   auto next_progress = start + std::chrono::seconds(1);
   size_t next = 0;  // ids before it are terminal

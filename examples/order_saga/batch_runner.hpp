@@ -17,10 +17,11 @@ struct BatchResult {
   std::chrono::milliseconds elapsed{0};
 };
 
-// Starts one order_saga per order (workflow id = order id), then waits with Engine::wait until
+// Starts one order_saga per order (workflow id = `workflow_id_prefix` + order id), then waits with Engine::wait until
 // all are terminal or `time_limit` has passed, writing "progress: finished/total" to `progress`
 // every second.
 BatchResult run_batch(actorflow::Engine& engine, const std::vector<Order>& orders,
-                      std::chrono::seconds time_limit, std::ostream& progress);
+                      const std::string& workflow_id_prefix, std::chrono::seconds time_limit,
+                      std::ostream& progress);
 
 }  // namespace order_saga

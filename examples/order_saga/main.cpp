@@ -34,15 +34,14 @@ struct RunOptions {
   int stock_units_per_sku = 100;
   int time_limit_s = 120;
   bool verbose = false;
+  std::string store = "sqlite:order_saga.db";  // where workflows are kept; see actorflow::open_store
 };
 
-// The one place that chooses where workflows are kept.
-std::shared_ptr<actorflow::Store> make_store() { return actorflow::make_memory_store(); }
 
 actorflow::EngineOptions engine_options(const RunOptions& run) {
   actorflow::EngineOptions options;
   options.clock = actorflow::make_real_clock();
-  options.store = make_store();
+  options.store = actorflow::open_store(run.store);
   options.step_workers = run.workers;
   options.step_timeout_default = actorflow::Millis(5'000);
   options.seed = run.seed;
@@ -102,7 +101,10 @@ int run(const RunOptions& options) {
 
   spdlog::info("running {} orders, failure rate {}, seed {}, {} workers", options.orders, options.failure_rate,
                options.seed, options.workers);
-  const auto batch = run_batch(engine, generate_orders(options.orders, options.seed, skus),
+  // Each run has its own workflow ids, so a store kept from earlier runs is added to, not reused.
+  const std::string run_prefix = "run-" + std::to_string(engine.clock().now_ms()) + "/";
+  spdlog::info("store {}, workflow ids {}order-*", options.store, run_prefix);
+  const auto batch = run_batch(engine, generate_orders(options.orders, options.seed, skus), run_prefix,
                                std::chrono::seconds(options.time_limit_s), std::cout);
   print_outcomes(batch);
   std::cout << "failures injected: " << services.faults.failures_injected() << "\n";
@@ -123,6 +125,7 @@ int main(int argc, char** argv) {
   app.add_option("--non-retryable-share", options.non_retryable_share,
                  "share of failed forward calls that fail for good (compensations always fail retryably)")
       ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--store", options.store, "store: sqlite:<path>, redis:<host>:<port>[:<prefix>] or memory");
   app.add_option("--seed", options.seed, "seed for orders, failures and retry jitter");
   app.add_option("--workers", options.workers, "step worker threads")->check(CLI::PositiveNumber);
   app.add_option("--skus", options.sku_count, "distinct skus")->check(CLI::PositiveNumber);

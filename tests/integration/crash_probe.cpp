@@ -2,7 +2,7 @@
 // store, resuming whatever a killed predecessor left live. Each step records every call under
 // "call/<key>/<pid>/<attempt>" and its effect once, through the idempotency ledger.
 // Exits 0 when every workflow completed, 1 otherwise, 2 on bad usage.
-// usage: crash_probe sqlite:<path>|redis:<port>:<prefix> <workflows> <step_delay_ms>
+// usage: crash_probe <store spec, see open_store> <workflows> <step_delay_ms>
 #include <actorflow/engine.hpp>
 
 #include <chrono>
@@ -14,19 +14,6 @@
 using namespace actorflow;
 
 namespace {
-
-std::shared_ptr<Store> open_store(const std::string& spec) {
-  if (spec.rfind("sqlite:", 0) == 0) return make_sqlite_store(spec.substr(7));
-  if (spec.rfind("redis:", 0) == 0) {
-    RedisOptions options;
-    auto rest = spec.substr(6);
-    auto colon = rest.find(':');
-    options.port = std::stoi(rest.substr(0, colon));
-    if (colon != std::string::npos) options.key_prefix = rest.substr(colon + 1);
-    return make_redis_store(options);
-  }
-  throw std::invalid_argument("store must be sqlite:<path> or redis:<port>:<prefix>, got '" + spec + "'");
-}
 
 SyncHandler transfer_step(Store& store, int step_delay_ms) {
   return [&store, step_delay_ms](const StepContext& ctx) {
@@ -42,7 +29,7 @@ SyncHandler transfer_step(Store& store, int step_delay_ms) {
 
 int main(int argc, char** argv) {
   if (argc != 4) {
-    std::cerr << "usage: crash_probe sqlite:<path>|redis:<port>:<prefix> <workflows> <step_delay_ms>\n";
+    std::cerr << "usage: crash_probe sqlite:<path>|redis:<host>:<port>:<prefix> <workflows> <step_delay_ms>\n";
     return 2;
   }
   try {

@@ -113,6 +113,6 @@ TEST(CrashRecovery, RedisProcessKilledMidRunFinishesEveryWorkflowExactlyOnce) {
   RedisOptions redis_options;
   redis_options.port = redis.port();
   redis_options.key_prefix = "crash:";
-  kill_mid_run_then_finish("redis:" + std::to_string(redis.port()) + ":crash:",
+  kill_mid_run_then_finish("redis:127.0.0.1:" + std::to_string(redis.port()) + ":crash:",
                            [&] { return make_redis_store(redis_options); });
 }

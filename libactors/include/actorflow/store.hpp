@@ -88,3 +88,12 @@ struct RedisOptions {
 std::shared_ptr<Store> make_redis_store(const RedisOptions& options);
 
 }  // namespace actorflow
+
+namespace actorflow {
+
+// Opens a store from a one-line spec: "memory", "sqlite:<path>" or "redis:<host>:<port>[:<prefix>]".
+// Throws std::invalid_argument naming the spec when it is malformed, StoreUnavailable when the
+// store cannot be opened.
+std::shared_ptr<Store> open_store(const std::string& spec);
+
+}  // namespace actorflow
