@@ -1,6 +1,7 @@
 // What only the Redis store has: fencing in a Lua script, history as a stream, one pipelined
 // transaction per commit, and outages of a real redis-server (stopped, killed, paused, restarted).
 #include "redis_server.hpp"
+#include "store_writes.hpp"
 
 #include <actorflow/store.hpp>
 
@@ -90,21 +91,6 @@ class RawRedis {
   std::unique_ptr<redisContext, ContextDeleter> context_;
 };
 
-WorkflowWrite write_of(const std::string& id, uint64_t epoch, const std::string& snapshot,
-                       std::vector<std::string> history = {}, bool create = false) {
-  WorkflowWrite write;
-  write.workflow_id = id;
-  write.epoch = epoch;
-  write.create = create;
-  write.snapshot = snapshot;
-  write.history = std::move(history);
-  return write;
-}
-
-WorkflowWrite create_of(const std::string& id, uint64_t epoch, const std::string& snapshot,
-                        std::vector<std::string> history = {}) {
-  return write_of(id, epoch, snapshot, std::move(history), /*create=*/true);
-}
 
 class RedisStoreTest : public ::testing::Test {
  protected:
@@ -119,7 +105,7 @@ class RedisStoreTest : public ::testing::Test {
 
   // Every read throws StoreUnavailable naming the server; every commit is unavailable.
   void expect_unreachable() {
-    EXPECT_THAT(store->commit({create_of("x", 1, "s"), write_of("y", 1, "s")}),
+    EXPECT_THAT(store->commit({create_write("x", 1, "s"), save_write("y", 1, "s")}),
                 ElementsAre(WriteResult::unavailable, WriteResult::unavailable));
     try {
       store->load("wf-1");
@@ -143,9 +129,9 @@ class RedisStoreTest : public ::testing::Test {
 };
 
 TEST_F(RedisStoreTest, StaleWriteLeavesSnapshotStreamAndLiveSetUntouched) {
-  ASSERT_THAT(store->commit({create_of("wf-1", 5, "v1", {"e1", "e2"})}), ElementsAre(WriteResult::ok));
+  ASSERT_THAT(store->commit({create_write("wf-1", 5, "v1", {"e1", "e2"})}), ElementsAre(WriteResult::ok));
 
-  WorkflowWrite stale = write_of("wf-1", 4, "v2", {"e3", "e4", "e5"});
+  WorkflowWrite stale = save_write("wf-1", 4, "v2", {"e3", "e4", "e5"});
   stale.live = false;
   stale.dead_letter = DeadLetter{"wf-1", "stale", 1};
   ASSERT_THAT(store->commit({stale}), ElementsAre(WriteResult::stale_epoch));
@@ -159,10 +145,10 @@ TEST_F(RedisStoreTest, StaleWriteLeavesSnapshotStreamAndLiveSetUntouched) {
 
 TEST_F(RedisStoreTest, EpochsBeyondTwoToThe53CompareExactly) {
   const uint64_t big = (uint64_t{1} << 60) + 1;
-  ASSERT_THAT(store->commit({create_of("wf-1", big, "v1")}), ElementsAre(WriteResult::ok));
+  ASSERT_THAT(store->commit({create_write("wf-1", big, "v1")}), ElementsAre(WriteResult::ok));
 
-  EXPECT_THAT(store->commit({write_of("wf-1", big - 1, "v2")}), ElementsAre(WriteResult::stale_epoch));
-  EXPECT_THAT(store->commit({write_of("wf-1", big, "v3")}), ElementsAre(WriteResult::ok));
+  EXPECT_THAT(store->commit({save_write("wf-1", big - 1, "v2")}), ElementsAre(WriteResult::stale_epoch));
+  EXPECT_THAT(store->commit({save_write("wf-1", big, "v3")}), ElementsAre(WriteResult::ok));
   EXPECT_EQ(store->load("wf-1")->epoch, big);
   EXPECT_EQ(store->load("wf-1")->snapshot, "v3");
 }
@@ -173,7 +159,7 @@ TEST_F(RedisStoreTest, EpochsBeyondTwoToThe53CompareExactly) {
 TEST_F(RedisStoreTest, RacingWritersNeverInterleaveCheckAndWrite) {
   constexpr int kWriters = 4;
   constexpr int kWritesPerWriter = 50;
-  ASSERT_THAT(store->commit({create_of("wf-1", 0, "s0")}), ElementsAre(WriteResult::ok));
+  ASSERT_THAT(store->commit({create_write("wf-1", 0, "s0")}), ElementsAre(WriteResult::ok));
 
   std::vector<std::vector<uint64_t>> accepted(kWriters);
   std::vector<std::thread> writers;
@@ -183,7 +169,7 @@ TEST_F(RedisStoreTest, RacingWritersNeverInterleaveCheckAndWrite) {
       for (int k = 0; k < kWritesPerWriter; ++k) {
         const uint64_t epoch = 1 + w + uint64_t{kWriters} * k;
         const std::string tag = std::to_string(epoch);
-        if (own_store->commit({write_of("wf-1", epoch, "s" + tag, {"e" + tag})})[0] == WriteResult::ok) {
+        if (own_store->commit({save_write("wf-1", epoch, "s" + tag, {"e" + tag})})[0] == WriteResult::ok) {
           accepted[w].push_back(epoch);
         }
       }
@@ -205,8 +191,8 @@ TEST_F(RedisStoreTest, RacingWritersNeverInterleaveCheckAndWrite) {
 }
 
 TEST_F(RedisStoreTest, HistoryIsAStreamWithOneEntryPerEvent) {
-  ASSERT_THAT(store->commit({create_of("wf-1", 1, "s", {"e1", "e2"})}), ElementsAre(WriteResult::ok));
-  ASSERT_THAT(store->commit({write_of("wf-1", 1, "s", {"e3", "e4", "e5"})}), ElementsAre(WriteResult::ok));
+  ASSERT_THAT(store->commit({create_write("wf-1", 1, "s", {"e1", "e2"})}), ElementsAre(WriteResult::ok));
+  ASSERT_THAT(store->commit({save_write("wf-1", 1, "s", {"e3", "e4", "e5"})}), ElementsAre(WriteResult::ok));
 
   EXPECT_EQ(raw.text({"TYPE", "t:hist:wf-1"}), "stream");
   EXPECT_EQ(raw.integer({"XLEN", "t:hist:wf-1"}), 5);
@@ -214,10 +200,10 @@ TEST_F(RedisStoreTest, HistoryIsAStreamWithOneEntryPerEvent) {
 }
 
 TEST_F(RedisStoreTest, EveryKeyIsUnderThePrefix) {
-  WorkflowWrite parked = create_of("wf-1", 1, "s", {"e1"});
+  WorkflowWrite parked = create_write("wf-1", 1, "s", {"e1"});
   parked.live = false;
   parked.dead_letter = DeadLetter{"wf-1", "parked", 7};
-  ASSERT_THAT(store->commit({parked, create_of("wf-2", 1, "s")}), ElementsAre(WriteResult::ok, WriteResult::ok));
+  ASSERT_THAT(store->commit({parked, create_write("wf-2", 1, "s")}), ElementsAre(WriteResult::ok, WriteResult::ok));
   ASSERT_TRUE(store->ledger_put("k", "v"));
   store->next_epoch();
 
@@ -229,7 +215,7 @@ TEST_F(RedisStoreTest, EveryKeyIsUnderThePrefix) {
 TEST_F(RedisStoreTest, ACommitOfAThousandWritesIsOneTransaction) {
   constexpr int kWrites = 1000;
   std::vector<WorkflowWrite> batch;
-  for (int i = 0; i < kWrites; ++i) batch.push_back(create_of("wf-" + std::to_string(i), 1, "s", {"created"}));
+  for (int i = 0; i < kWrites; ++i) batch.push_back(create_write("wf-" + std::to_string(i), 1, "s", {"created"}));
   raw.text({"CONFIG", "RESETSTAT"});
 
   const auto results = store->commit(batch);
@@ -243,11 +229,11 @@ TEST_F(RedisStoreTest, ACommitOfAThousandWritesIsOneTransaction) {
 }
 
 TEST_F(RedisStoreTest, FlushedScriptCacheFallsBackToEval) {
-  ASSERT_THAT(store->commit({create_of("wf-1", 1, "v1")}), ElementsAre(WriteResult::ok));
+  ASSERT_THAT(store->commit({create_write("wf-1", 1, "v1")}), ElementsAre(WriteResult::ok));
   raw.text({"SCRIPT", "FLUSH"});
   raw.text({"CONFIG", "RESETSTAT"});
 
-  EXPECT_THAT(store->commit({write_of("wf-1", 1, "v2", {"e"}), create_of("wf-2", 1, "v1")}),
+  EXPECT_THAT(store->commit({save_write("wf-1", 1, "v2", {"e"}), create_write("wf-2", 1, "v1")}),
               ElementsAre(WriteResult::ok, WriteResult::ok));
   EXPECT_EQ(raw.calls_of("eval"), 2);
   EXPECT_EQ(store->load("wf-1")->snapshot, "v2");
@@ -255,7 +241,7 @@ TEST_F(RedisStoreTest, FlushedScriptCacheFallsBackToEval) {
 
   // EVAL cached the script again: the next commit uses EVALSHA alone.
   raw.text({"CONFIG", "RESETSTAT"});
-  EXPECT_THAT(store->commit({write_of("wf-1", 1, "v3")}), ElementsAre(WriteResult::ok));
+  EXPECT_THAT(store->commit({save_write("wf-1", 1, "v3")}), ElementsAre(WriteResult::ok));
   EXPECT_EQ(raw.calls_of("eval"), 0);
   EXPECT_EQ(raw.calls_of("evalsha"), 1);
 }
@@ -265,7 +251,7 @@ TEST_F(RedisStoreTest, KeysOfTheWrongTypeAreErrorsNotCrashes) {
   raw.text({"SET", "t:hist:broken", "not a stream"});
   raw.integer({"RPUSH", "t:dead", "not json"});
 
-  EXPECT_THAT(store->commit({write_of("broken", 1, "s"), create_of("fine", 1, "s")}),
+  EXPECT_THAT(store->commit({save_write("broken", 1, "s"), create_write("fine", 1, "s")}),
               ElementsAre(WriteResult::unavailable, WriteResult::ok));
   EXPECT_EQ(store->load("fine")->snapshot, "s");
   try {
@@ -284,14 +270,14 @@ TEST_F(RedisStoreTest, KeysOfTheWrongTypeAreErrorsNotCrashes) {
 }
 
 TEST_F(RedisStoreTest, StoppedRedisMakesCommitsUnavailableAndReadsThrow) {
-  ASSERT_THAT(store->commit({create_of("wf-1", 1, "s")}), ElementsAre(WriteResult::ok));
+  ASSERT_THAT(store->commit({create_write("wf-1", 1, "s")}), ElementsAre(WriteResult::ok));
   server.stop();
 
   expect_unreachable();
 }
 
 TEST_F(RedisStoreTest, TheSameStoreWorksAgainAfterRedisRestartsAndKeepsItsData) {
-  ASSERT_THAT(store->commit({create_of("wf-1", 3, "v1", {"e1"})}), ElementsAre(WriteResult::ok));
+  ASSERT_THAT(store->commit({create_write("wf-1", 3, "v1", {"e1"})}), ElementsAre(WriteResult::ok));
   ASSERT_TRUE(store->ledger_put("wf-1/a", "done"));
   const uint64_t epoch_before = store->next_epoch();
   server.stop();
@@ -305,15 +291,15 @@ TEST_F(RedisStoreTest, TheSameStoreWorksAgainAfterRedisRestartsAndKeepsItsData) 
   EXPECT_EQ(stored->epoch, 3u);
   EXPECT_EQ(store->ledger_get("wf-1/a"), "done");
   EXPECT_GT(store->next_epoch(), epoch_before);
-  EXPECT_THAT(store->commit({write_of("wf-1", 3, "v2", {"e2"})}), ElementsAre(WriteResult::ok));
+  EXPECT_THAT(store->commit({save_write("wf-1", 3, "v2", {"e2"})}), ElementsAre(WriteResult::ok));
   EXPECT_THAT(store->history("wf-1"), ElementsAre("e1", "e2"));
   EXPECT_THAT(store->live_workflows(), ElementsAre("wf-1"));
 }
 
 TEST_F(RedisStoreTest, KilledRedisLosesNoAcknowledgedWrite) {
-  ASSERT_THAT(store->commit({create_of("wf-1", 1, "v1", {"e1"})}), ElementsAre(WriteResult::ok));
+  ASSERT_THAT(store->commit({create_write("wf-1", 1, "v1", {"e1"})}), ElementsAre(WriteResult::ok));
   server.kill9();
-  EXPECT_THAT(store->commit({write_of("wf-1", 1, "v2")}), ElementsAre(WriteResult::unavailable));
+  EXPECT_THAT(store->commit({save_write("wf-1", 1, "v2")}), ElementsAre(WriteResult::unavailable));
 
   server.restart();
 
@@ -324,11 +310,11 @@ TEST_F(RedisStoreTest, KilledRedisLosesNoAcknowledgedWrite) {
 TEST_F(RedisStoreTest, UnansweredCommandsTimeOut) {
   options.command_timeout_ms = 200;
   auto impatient = make_redis_store(options);
-  ASSERT_THAT(impatient->commit({create_of("wf-1", 1, "v1")}), ElementsAre(WriteResult::ok));
+  ASSERT_THAT(impatient->commit({create_write("wf-1", 1, "v1")}), ElementsAre(WriteResult::ok));
   server.pause();
 
   // What this commit did is unknown once the server resumes: the test looks at wf-1 only.
-  EXPECT_THAT(impatient->commit({create_of("during-pause", 1, "s")}), ElementsAre(WriteResult::unavailable));
+  EXPECT_THAT(impatient->commit({create_write("during-pause", 1, "s")}), ElementsAre(WriteResult::unavailable));
   try {
     impatient->load("wf-1");
     ADD_FAILURE() << "load did not throw";
@@ -345,7 +331,7 @@ TEST(RedisStoreWithoutServer, RefusedConnectionIsUnavailable) {
   options.port = 1;  // nothing listens on port 1 of the loopback
   auto store = make_redis_store(options);
 
-  EXPECT_THAT(store->commit({create_of("wf-1", 1, "s")}), ElementsAre(WriteResult::unavailable));
+  EXPECT_THAT(store->commit({create_write("wf-1", 1, "s")}), ElementsAre(WriteResult::unavailable));
   try {
     store->load("wf-1");
     ADD_FAILURE() << "load did not throw";

@@ -1,6 +1,7 @@
 // The Store contract, run against every backend. The TEST_P bodies live here only; other backends
 // instantiate the suite in their own files (linked into the same store_test executable).
 #include "store_contract.hpp"
+#include "store_writes.hpp"
 #include "temp_dir.hpp"
 
 #include <gmock/gmock.h>
@@ -16,24 +17,6 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::Pair;
 using ::testing::UnorderedElementsAre;
-
-WorkflowWrite create_write(const std::string& id, uint64_t epoch, const std::string& snapshot,
-                           std::vector<std::string> history = {}) {
-  WorkflowWrite write;
-  write.workflow_id = id;
-  write.epoch = epoch;
-  write.create = true;
-  write.snapshot = snapshot;
-  write.history = std::move(history);
-  return write;
-}
-
-WorkflowWrite save_write(const std::string& id, uint64_t epoch, const std::string& snapshot,
-                         std::vector<std::string> history = {}) {
-  WorkflowWrite write = create_write(id, epoch, snapshot, std::move(history));
-  write.create = false;
-  return write;
-}
 
 WorkflowWrite terminal_write(const std::string& id, uint64_t epoch, const std::string& snapshot) {
   WorkflowWrite write = save_write(id, epoch, snapshot);
