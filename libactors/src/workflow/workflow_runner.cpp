@@ -86,8 +86,7 @@ bool WorkflowRunner::load(const std::string& workflow_id, InstanceStart start) {
         break;
       case StepStatus::compensating:
         record("compensation_redispatched", path, rec.compensation_attempts + 1);
-        new_flight(path);
-        dispatch(node, true);
+        start_compensation(node);
         break;
       case StepStatus::retry_wait:
       case StepStatus::compensation_wait:
@@ -223,7 +222,7 @@ void WorkflowRunner::handle_failure() {
 // ---- steps ----------------------------------------------------------------------------------
 
 void WorkflowRunner::start_step(const Node& node) {
-  set_step_status(node, StepStatus::running);
+  state_.steps[node.path].status = StepStatus::running;
   const uint64_t token = new_flight(node.path);
   if (node.step.breaker.empty() || node.kind == Node::Kind::child) {
     dispatch(node, false);
@@ -359,9 +358,7 @@ void WorkflowRunner::on_timer(const std::string& path, uint64_t token, TimerKind
     if (state_.failed_step.empty()) start_step(node);
     advance();
   } else if (rec.status == StepStatus::compensation_wait) {
-    set_step_status(node, StepStatus::compensating);
-    new_flight(path);
-    dispatch(node, true);
+    start_compensation(node);
   }
   commit();
 }
@@ -465,13 +462,17 @@ void WorkflowRunner::compensate_next() {
     if (rec.status == StepStatus::completed || rec.status == StepStatus::failed) {
       record("compensation_started", path, rec.compensation_attempts + 1, std::string(to_string(rec.status)),
              "compensating");
-      rec.status = StepStatus::compensating;
-      new_flight(path);
-      dispatch(node, true);
+      start_compensation(node);
     }
     return;  // one compensation at a time
   }
   finish(WorkflowStatus::compensated, state_.error);
+}
+
+void WorkflowRunner::start_compensation(const Node& node) {
+  state_.steps[node.path].status = StepStatus::compensating;
+  new_flight(node.path);
+  dispatch(node, true);
 }
 
 void WorkflowRunner::compensation_succeeded(const Node& node, int64_t duration_ms) {
@@ -557,7 +558,6 @@ void WorkflowRunner::record(std::string type, const std::string& step, int attem
   core_.record(state_, std::move(event));
 }
 
-void WorkflowRunner::set_step_status(const Node& node, StepStatus status) { state_.steps[node.path].status = status; }
 
 uint64_t WorkflowRunner::new_flight(const std::string& path) {
   auto& flight = in_flight_[path];

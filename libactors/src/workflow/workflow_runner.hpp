@@ -62,6 +62,7 @@ class WorkflowRunner {
 
   // Compensation.
   void compensate_next();
+  void start_compensation(const Node& node);
   void compensation_succeeded(const Node& node, int64_t duration_ms);
   void compensation_failed(const Node& node, const std::string& error, int64_t duration_ms);
 
@@ -76,7 +77,6 @@ class WorkflowRunner {
 
   void record(std::string type, const std::string& step = {}, int attempt = 0, std::string from = {},
               std::string to = {}, int64_t duration_ms = -1, std::string detail = {});
-  void set_step_status(const Node& node, StepStatus status);
   uint64_t new_flight(const std::string& path);
   void clear_flight(const std::string& path);
   void after_commit(std::function<void()> effect) { outbox_.push_back(std::move(effect)); }
