@@ -237,11 +237,20 @@ std::vector<DeadLetter> Engine::dead_letters() const { return core_->store->dead
 
 std::optional<WorkflowInfo> Engine::wait(const std::string& workflow_id, Millis real_wait) const {
   const auto deadline = std::chrono::steady_clock::now() + real_wait;
-  std::unique_lock lock(core_->changed_mutex);
   while (true) {
+    uint64_t seen;
+    {
+      std::lock_guard lock(core_->changed_mutex);
+      seen = core_->changes;
+    }
+    // The store is read outside the lock: commit acknowledgements take it to notify.
     auto info = query(workflow_id);
     if (!info || is_terminal(info->status)) return info;
-    if (core_->changed.wait_until(lock, deadline) == std::cv_status::timeout) return query(workflow_id);
+    std::unique_lock lock(core_->changed_mutex);
+    if (!core_->changed.wait_until(lock, deadline, [&] { return core_->changes != seen; })) {
+      lock.unlock();
+      return query(workflow_id);
+    }
   }
 }
 

@@ -45,6 +45,7 @@ struct Engine::Core : std::enable_shared_from_this<Engine::Core> {
 
   mutable std::mutex changed_mutex;
   mutable std::condition_variable changed;  // a workflow reached a terminal state
+  uint64_t changes = 0;                     // counts those notifications (under changed_mutex)
 
   std::mutex rng_mutex;
   std::mt19937_64 rng;

@@ -36,7 +36,10 @@ WorkflowWrite Engine::Core::make_write(WorkflowState& state) {
 }
 
 void Engine::Core::notify_changed() {
-  std::lock_guard lock(changed_mutex);
+  {
+    std::lock_guard lock(changed_mutex);
+    ++changes;
+  }
   changed.notify_all();
 }
 
