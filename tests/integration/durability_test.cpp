@@ -1,6 +1,7 @@
 // The engine on durable stores: fencing, quarantine of a corrupt snapshot, a Redis restart.
 #include "async_probe.hpp"
 #include "redis_server.hpp"
+#include "store_writes.hpp"
 #include "temp_dir.hpp"
 
 #include <actorflow/engine.hpp>
@@ -47,7 +48,7 @@ TEST(Durability, AWriteWithAStaleEpochIsRefusedAndTheInstanceStepsDown) {
   // Another owner takes the workflow over with a newer epoch.
   auto taken = store->load("wf-1");
   const uint64_t newer = store->next_epoch();
-  WorkflowWrite takeover{"wf-1", newer, false, taken->snapshot, true, {}, std::nullopt};
+  WorkflowWrite takeover = save_write("wf-1", newer, taken->snapshot);
   ASSERT_EQ(store->commit({takeover}), std::vector<WriteResult>{WriteResult::ok});
 
   call.complete(StepOutcome::success());
@@ -74,7 +75,7 @@ TEST(Durability, ACorruptSnapshotIsQuarantinedAndTheOthersRestore) {
   }  // the process "dies" with both workflows live
   auto store = make_sqlite_store(path);
   const std::string garbage = "\x08\xff\xff not a snapshot";
-  ASSERT_EQ(store->commit({WorkflowWrite{"corrupt", store->next_epoch(), false, garbage, true, {}, std::nullopt}}),
+  ASSERT_EQ(store->commit({save_write("corrupt", store->next_epoch(), garbage)}),
             std::vector<WriteResult>{WriteResult::ok});
 
   Engine second_run(options_on(store));

@@ -326,6 +326,25 @@ TEST_F(RedisStoreTest, UnansweredCommandsTimeOut) {
   EXPECT_EQ(impatient->load("wf-1")->snapshot, "v1");
 }
 
+// The case write ids exist for: Redis ran the commit, but its answer came after the client gave
+// up, so the writer commits the same writes again.
+TEST_F(RedisStoreTest, ACommitThatTimedOutButWasAppliedIsAppliedOnceWhenRetried) {
+  options.command_timeout_ms = 200;
+  auto impatient = make_redis_store(options);
+  auto create = create_write("wf-1", 1, "s1", {"e1", "e2"});
+  create.write_id = "e1.1";
+  ASSERT_THAT(impatient->commit({create_write("connected", 1, "s")}), ElementsAre(WriteResult::ok));
+  server.pause();
+  ASSERT_THAT(impatient->commit({create}), ElementsAre(WriteResult::unavailable));
+  server.resume();
+  auto observer = make_redis_store(RedisOptions(options));
+  ASSERT_TRUE(observer->load("wf-1").has_value()) << "the paused server did not run the queued commit";
+
+  EXPECT_THAT(impatient->commit({create}), ElementsAre(WriteResult::ok));
+
+  EXPECT_THAT(observer->history("wf-1"), ElementsAre("e1", "e2"));
+}
+
 TEST(RedisStoreWithoutServer, RefusedConnectionIsUnavailable) {
   RedisOptions options;
   options.port = 1;  // nothing listens on port 1 of the loopback

@@ -127,6 +127,45 @@ TEST_P(StoreContract, BatchAppliesTheGoodWriteBesideAnExistingCreate) {
   EXPECT_EQ(store->load("fresh")->snapshot, "fresh-v1");
 }
 
+WorkflowWrite with_id(WorkflowWrite write, std::string write_id) {
+  write.write_id = std::move(write_id);
+  return write;
+}
+
+TEST_P(StoreContract, ARepeatedCreateWithTheSameWriteIdIsOkAndAppliedOnce) {
+  const auto create = with_id(create_write("wf-1", 1, "s1", {"e1"}), "e1.1");
+  ASSERT_THAT(store->commit({create}), ElementsAre(WriteResult::ok));
+
+  EXPECT_THAT(store->commit({create}), ElementsAre(WriteResult::ok));
+
+  EXPECT_THAT(store->history("wf-1"), ElementsAre("e1"));
+  EXPECT_THAT(store->commit({with_id(create_write("wf-1", 1, "other", {"x"}), "e1.9")}),
+              ElementsAre(WriteResult::exists));
+}
+
+TEST_P(StoreContract, ARepeatedSaveWithTheSameWriteIdAppendsItsHistoryOnce) {
+  ASSERT_THAT(store->commit({with_id(create_write("wf-1", 1, "s1", {"e1"}), "e1.1")}), ElementsAre(WriteResult::ok));
+  const auto save = with_id(save_write("wf-1", 1, "s2", {"e2", "e3"}), "e1.2");
+  ASSERT_THAT(store->commit({save}), ElementsAre(WriteResult::ok));
+
+  EXPECT_THAT(store->commit({save}), ElementsAre(WriteResult::ok));
+
+  EXPECT_THAT(store->history("wf-1"), ElementsAre("e1", "e2", "e3"));
+  EXPECT_EQ(store->load("wf-1")->snapshot, "s2");
+}
+
+TEST_P(StoreContract, OnlyTheLastAppliedWriteIdCountsAsARepeat) {
+  const auto first = with_id(save_write("wf-1", 1, "s1", {"e1"}), "e1.1");
+  ASSERT_THAT(store->commit({first, with_id(save_write("wf-1", 1, "s2", {"e2"}), "e1.2")}),
+              ElementsAre(WriteResult::ok, WriteResult::ok));
+
+  // Not the last write any more: a replay of it would be a new write, so it is applied.
+  EXPECT_THAT(store->commit({first}), ElementsAre(WriteResult::ok));
+
+  EXPECT_THAT(store->history("wf-1"), ElementsAre("e1", "e2", "e1"));
+  EXPECT_EQ(store->load("wf-1")->snapshot, "s1");
+}
+
 TEST_P(StoreContract, HistoryKeepsAppendOrderAcrossCommits) {
   const std::string binary_event("ev\x00\xff", 4);
   ASSERT_THAT(store->commit({create_write("wf-1", 1, "s", {"e1", "e2"})}), ElementsAre(WriteResult::ok));

@@ -6,8 +6,9 @@
 //    the step's output under the step's name, when the step maps none). It is retried per the
 //    step's retry policy whatever it throws, and must tolerate having nothing to undo: a step that
 //    timed out is compensated too, since it may have taken effect.
-//  - An async handler must not block: it starts the work and calls `complete` exactly once, from
-//    any thread, whenever the work ends. It runs inside the workflow instance actor.
+//  - An async handler must not block for long: it starts the work and calls `complete` exactly
+//    once, from any thread, whenever the work ends. It is started on a step-worker thread; if it
+//    throws while starting, the step fails as if a sync handler had thrown.
 #include <actorflow/json.hpp>
 
 #include <functional>

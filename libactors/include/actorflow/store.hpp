@@ -30,6 +30,9 @@ struct WorkflowWrite {
   bool live = true;                   // kept in the live index; false once terminal
   std::vector<std::string> history;   // encoded events appended, in order
   std::optional<DeadLetter> dead_letter;
+  // Names this write uniquely (the store writer sets it). A commit retried after it was applied
+  // but its acknowledgement was lost finds the id already stored and is reported ok, applied once.
+  std::string write_id;
 };
 
 enum class WriteResult {
@@ -51,7 +54,8 @@ class Store {
 
   // Applies the writes in one commit (one transaction / one pipeline) and returns one result per
   // write, in order. A refused write (exists, stale_epoch) leaves the others unaffected. A write
-  // is accepted when its epoch >= the stored epoch, and then stores its epoch.
+  // is accepted when its epoch >= the stored epoch, and then stores its epoch. A write whose
+  // write_id equals the workflow's last applied write_id is a repeat: ok, nothing written.
   virtual std::vector<WriteResult> commit(const std::vector<WorkflowWrite>& batch) = 0;
 
   // A new fencing epoch, greater than every epoch handed out before (by any process).

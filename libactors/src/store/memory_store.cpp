@@ -72,17 +72,21 @@ class MemoryStore final : public Store {
     std::string snapshot;
     uint64_t epoch = 0;
     bool live = true;
+    std::string last_write_id;
     std::vector<std::string> history;
   };
 
   WriteResult apply(const WorkflowWrite& write) {
     auto it = workflows_.find(write.workflow_id);
+    if (it != workflows_.end() && !write.write_id.empty() && it->second.last_write_id == write.write_id)
+      return WriteResult::ok;
     if (write.create && it != workflows_.end()) return WriteResult::exists;
     if (it != workflows_.end() && it->second.epoch > write.epoch) return WriteResult::stale_epoch;
     Entry& entry = workflows_[write.workflow_id];
     entry.snapshot = write.snapshot;
     entry.epoch = write.epoch;
     entry.live = write.live;
+    entry.last_write_id = write.write_id;
     entry.history.insert(entry.history.end(), write.history.begin(), write.history.end());
     if (write.dead_letter) dead_letters_.push_back(*write.dead_letter);
     return WriteResult::ok;

@@ -1,7 +1,7 @@
 // Store on Redis through hiredis' synchronous API: one connection behind a mutex.
 //
 // Keys, each under options.key_prefix <p>:
-//   <p>wf:<id>       hash {snapshot, epoch}
+//   <p>wf:<id>       hash {snapshot, epoch, write (the last applied write id)}
 //   <p>hist:<id>     stream, one entry per history event (field "e")
 //   <p>live          set of live workflow ids
 //   <p>dead          list of dead letters, each a JSON object
@@ -33,23 +33,25 @@ namespace actorflow {
 namespace {
 
 // KEYS: wf, hist, live, dead. ARGV: id, epoch, create, snapshot, live, dead letter (JSON, or empty),
-// then the history events. Returns 0 (ok), 1 (exists) or 2 (stale epoch); refusals write nothing.
+// write id, then the history events. Returns 0 (ok), 1 (exists) or 2 (stale epoch); refusals and
+// repeats of the last applied write id write nothing.
 // Epochs travel as decimal strings without leading zeros and are compared as such (by length, then
 // lexically), so every uint64 compares exactly (Lua numbers are doubles).
 constexpr std::string_view kWriteScript = R"lua(
+if ARGV[7] ~= '' and redis.call('HGET', KEYS[1], 'write') == ARGV[7] then return 0 end
 local stored = redis.call('HGET', KEYS[1], 'epoch')
 if ARGV[3] == '1' then
   if redis.call('EXISTS', KEYS[1]) == 1 then return 1 end
 elseif stored then
   if #stored > #ARGV[2] or (#stored == #ARGV[2] and stored > ARGV[2]) then return 2 end
 end
-redis.call('HSET', KEYS[1], 'snapshot', ARGV[4], 'epoch', ARGV[2])
+redis.call('HSET', KEYS[1], 'snapshot', ARGV[4], 'epoch', ARGV[2], 'write', ARGV[7])
 if ARGV[5] == '1' then
   redis.call('SADD', KEYS[3], ARGV[1])
 else
   redis.call('SREM', KEYS[3], ARGV[1])
 end
-for i = 7, #ARGV do
+for i = 8, #ARGV do
   redis.call('XADD', KEYS[2], '*', 'e', ARGV[i])
 end
 if ARGV[6] ~= '' then redis.call('RPUSH', KEYS[4], ARGV[6]) end
@@ -438,7 +440,7 @@ class RedisStore final : public Store {
                     by_sha ? std::string_view(script_sha_) : kWriteScript,
                     "4", wf, hist, live_key_, dead_key_,
                     write.workflow_id, epoch, write.create ? "1" : "0", write.snapshot,
-                    write.live ? "1" : "0", dead_letter};
+                    write.live ? "1" : "0", dead_letter, write.write_id};
     for (const std::string& event : write.history) command.add(event);
     append(command);
   }

@@ -18,7 +18,8 @@ constexpr const char* kSchema = R"sql(
     id TEXT PRIMARY KEY,
     epoch INTEGER NOT NULL,
     snapshot BLOB NOT NULL,
-    live INTEGER NOT NULL
+    live INTEGER NOT NULL,
+    last_write TEXT NOT NULL DEFAULT ''
   );
   CREATE INDEX IF NOT EXISTS workflows_by_live ON workflows(live);
   CREATE TABLE IF NOT EXISTS history (
@@ -85,6 +86,7 @@ class SqliteStore final : public Store {
     execute("BEGIN IMMEDIATE", "create schema");
     try {
       execute(kSchema, "create schema");
+      add_missing_columns();
       execute("COMMIT", "create schema");
     } catch (...) {
       rollback();
@@ -94,11 +96,13 @@ class SqliteStore final : public Store {
     begin_ = prepare("BEGIN IMMEDIATE");
     commit_ = prepare("COMMIT");
     upsert_ = prepare(
-        "INSERT INTO workflows(id, epoch, snapshot, live) VALUES(?1, ?2, ?3, ?4) "
-        "ON CONFLICT(id) DO UPDATE SET epoch = excluded.epoch, snapshot = excluded.snapshot, live = excluded.live "
-        "WHERE workflows.epoch <= excluded.epoch");
+        "INSERT INTO workflows(id, epoch, snapshot, live, last_write) VALUES(?1, ?2, ?3, ?4, ?5) "
+        "ON CONFLICT(id) DO UPDATE SET epoch = excluded.epoch, snapshot = excluded.snapshot, live = excluded.live, "
+        "last_write = excluded.last_write WHERE workflows.epoch <= excluded.epoch");
     create_ = prepare(
-        "INSERT INTO workflows(id, epoch, snapshot, live) VALUES(?1, ?2, ?3, ?4) ON CONFLICT(id) DO NOTHING");
+        "INSERT INTO workflows(id, epoch, snapshot, live, last_write) VALUES(?1, ?2, ?3, ?4, ?5) "
+        "ON CONFLICT(id) DO NOTHING");
+    last_write_ = prepare("SELECT last_write FROM workflows WHERE id = ?1");
     append_history_ = prepare("INSERT INTO history(workflow_id, event) VALUES(?1, ?2)");
     add_dead_letter_ = prepare("INSERT INTO dead_letters(workflow_id, reason, at_ms) VALUES(?1, ?2, ?3)");
     next_epoch_ = prepare(
@@ -213,12 +217,14 @@ class SqliteStore final : public Store {
 
   // One write inside the open transaction.
   WriteResult apply(const WorkflowWrite& write) {
+    if (!write.write_id.empty() && last_write_of(write.workflow_id) == write.write_id) return WriteResult::ok;
     {
       Use use(write.create ? create_ : upsert_);
       bind_text(*use, 1, write.workflow_id);
       sqlite3_bind_int64(*use, 2, static_cast<sqlite3_int64>(write.epoch));
       bind_blob(*use, 3, write.snapshot);
       sqlite3_bind_int(*use, 4, write.live ? 1 : 0);
+      bind_text(*use, 5, write.write_id);
       step_done(*use, "write workflow");
       if (sqlite3_changes(db_.get()) == 0) return write.create ? WriteResult::exists : WriteResult::stale_epoch;
     }
@@ -236,6 +242,24 @@ class SqliteStore final : public Store {
       step_done(*use, "add dead letter");
     }
     return WriteResult::ok;
+  }
+
+  std::string last_write_of(const std::string& workflow_id) {
+    Use use(last_write_);
+    bind_text(*use, 1, workflow_id);
+    return step_row(*use, "read last write") ? column_bytes(*use, 0) : std::string{};
+  }
+
+  // Files made before a column existed get it, with its default.
+  void add_missing_columns() {
+    bool has_last_write = false;
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v2(db_.get(), "PRAGMA table_info(workflows)", -1, &raw, nullptr) != SQLITE_OK) fail("read schema");
+    StatementPtr columns(raw);
+    while (step_row(columns.get(), "read schema"))
+      has_last_write = has_last_write || column_bytes(columns.get(), 1) == "last_write";
+    if (!has_last_write)
+      execute("ALTER TABLE workflows ADD COLUMN last_write TEXT NOT NULL DEFAULT ''", "add column last_write");
   }
 
   [[noreturn]] void fail(std::string_view what) const {
@@ -291,7 +315,7 @@ class SqliteStore final : public Store {
   mutable std::mutex mutex_;
   std::unique_ptr<sqlite3, DbDeleter> db_;
   // Declared after db_ so they are finalized before the connection closes.
-  StatementPtr begin_, commit_, upsert_, create_, append_history_, add_dead_letter_, next_epoch_;
+  StatementPtr begin_, commit_, upsert_, create_, last_write_, append_history_, add_dead_letter_, next_epoch_;
   StatementPtr load_, live_workflows_, history_, dead_letters_;
   StatementPtr ledger_get_, ledger_put_, ledger_scan_;
 };

@@ -21,6 +21,7 @@ struct PendingWrite {
 struct WriterState {
   std::vector<PendingWrite> pending;
   bool flush_queued = false;
+  uint64_t writes_received = 0;
   static inline const char* name = "store-writer";
 };
 
@@ -74,6 +75,7 @@ caf::behavior store_writer(Self* self, std::shared_ptr<Store> store, StoreWriter
   return {
       [=](write_atom, WorkflowWrite& write) -> caf::result<WriteResult> {
         auto promise = self->make_response_promise();
+        write.write_id = options.write_id_prefix + std::to_string(++self->state.writes_received);
         self->state.pending.push_back({std::move(write), promise});
         if (self->state.pending.size() >= options.batch_writes_max) {
           flush(self, *store, options, *stopping);

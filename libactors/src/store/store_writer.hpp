@@ -3,7 +3,8 @@
 // calls block and must never run on CAF's scheduler threads) and batches: every write that
 // arrives while a commit is in progress goes into the next commit, so many instances share one
 // transaction or pipeline (group commit). Each write is answered after its commit.
-// While the store is unavailable it retries with backoff and logs the outage; writers wait.
+// While the store is unavailable it retries with backoff and logs the outage; writers wait. Each
+// write gets a unique write id, so a commit retried after it was in fact applied is applied once.
 //   (write_atom, WorkflowWrite) -> WriteResult
 #include <actorflow/store.hpp>
 
@@ -13,6 +14,7 @@
 
 #include <atomic>
 #include <memory>
+#include <string>
 
 namespace actorflow {
 
@@ -22,6 +24,9 @@ struct StoreWriterOptions {
   size_t batch_writes_max = 1024;
   int retry_interval_ms_initial = 20;
   int retry_interval_ms_max = 2000;
+  // Write ids are this prefix and a counter: the prefix must differ between writers (the engine
+  // uses its fencing epoch).
+  std::string write_id_prefix;
 };
 
 // `stopping` ends the retries of an unavailable store at shutdown.

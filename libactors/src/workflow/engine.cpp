@@ -5,6 +5,7 @@
 #include "workflow/definition_validator.hpp"
 #include "workflow/engine_core.hpp"
 #include "workflow/messages.hpp"
+#include "store/store_reader.hpp"
 #include "store/store_writer.hpp"
 #include "workflow/step_worker_pool.hpp"
 #include "workflow/workflow_supervisor.hpp"
@@ -132,7 +133,10 @@ Engine::Engine(EngineOptions options) : core_(std::make_shared<Core>()) {
   core.options = std::move(options);
   core.system = std::make_unique<caf::actor_system>(core.config);
   core.epoch = core.store->next_epoch();
-  core.store_writer = spawn_store_writer(*core.system, core.store, StoreWriterOptions{}, core.store_retries_stop);
+  StoreWriterOptions writer_options;
+  writer_options.write_id_prefix = "e" + std::to_string(core.epoch) + ".";
+  core.store_writer = spawn_store_writer(*core.system, core.store, writer_options, core.store_retries_stop);
+  core.store_reader = spawn_store_reader(*core.system, core.store, core.store_retries_stop);
   core.supervisor = spawn_workflow_supervisor(*core.system, core);
   core.step_workers = spawn_step_worker_pool(*core.system, core.options.step_workers, core.options.step_queue_max);
 }
@@ -146,6 +150,7 @@ Engine::~Engine() {
   core.store_retries_stop->store(true);
   caf::anon_send_exit(core.supervisor, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(core.store_writer, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(core.store_reader, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(core.step_workers, caf::exit_reason::user_shutdown);
   {
     std::shared_lock lock(core.registry_mutex);
@@ -154,6 +159,7 @@ Engine::~Engine() {
   core.supervisor = nullptr;
   core.step_workers = nullptr;
   core.store_writer = nullptr;
+  core.store_reader = nullptr;
   core.breakers.clear();
   core.system->await_all_actors_done();
   core.system.reset();

@@ -22,9 +22,12 @@ using ready_atom = caf::atom_constant<caf::atom("ready")>;          // worker ->
 
 enum class TimerKind : uint8_t { timeout, backoff, breaker_wait };
 
-// One sync handler call for a step worker.
+// One handler call for a step worker: a sync handler, whose result the worker sends to
+// `reply_to`, or an async one, which the worker starts and which ends through `complete`.
 struct StepJob {
   std::shared_ptr<const SyncHandler> handler;
+  std::shared_ptr<const AsyncHandler> async_handler;
+  CompleteFn complete;
   std::shared_ptr<const StepContext> context;
   caf::actor reply_to;
   std::string path;

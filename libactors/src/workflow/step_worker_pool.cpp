@@ -5,12 +5,19 @@
 #include <caf/all.hpp>
 
 #include <deque>
+#include <optional>
 
 namespace actorflow {
 namespace {
 
-StepOutcome run_handler(const StepJob& job) {
+// Runs the sync handler, or starts the async one: an async handler's outcome comes later through
+// job.complete, unless it throws while starting.
+std::optional<StepOutcome> run_handler(const StepJob& job) {
   try {
+    if (job.async_handler) {
+      (*job.async_handler)(*job.context, job.complete);
+      return std::nullopt;
+    }
     return StepOutcome::success((*job.handler)(*job.context));
   } catch (const NonRetryableError& e) {
     return StepOutcome::failure(e.what(), false);
@@ -25,8 +32,11 @@ caf::behavior step_worker(caf::event_based_actor* self, caf::actor dispatcher) {
   self->send(dispatcher, ready_atom::value, caf::actor_cast<caf::actor>(self));
   return {
       [=](run_atom, const StepJob& job) {
-        auto outcome = run_handler(job);
-        self->send(job.reply_to, step_done_atom::value, job.path, job.token, std::move(outcome));
+        if (auto outcome = run_handler(job); outcome && job.async_handler) {
+          job.complete(std::move(*outcome));
+        } else if (outcome) {
+          self->send(job.reply_to, step_done_atom::value, job.path, job.token, std::move(*outcome));
+        }
         self->send(dispatcher, ready_atom::value, caf::actor_cast<caf::actor>(self));
       },
   };

@@ -1,5 +1,6 @@
 #include "workflow/workflow_instance.hpp"
 
+#include "store/store_reader.hpp"
 #include "workflow/workflow_runner.hpp"
 
 #include <caf/all.hpp>
@@ -17,10 +18,13 @@ struct InstanceState {
 caf::behavior workflow_instance(caf::stateful_actor<InstanceState>* self, Engine::Core* core,
                                 std::string workflow_id, InstanceStart start) {
   self->state.runner = std::make_unique<WorkflowRunner>(self, *core);
-  if (!self->state.runner->load(workflow_id, start)) {
-    self->quit();
-    return {};
-  }
+  // Nothing else is handled until the snapshot is here: the reader loads it on its own thread.
+  self->request(core->store_reader, caf::infinite, load_atom::value, workflow_id)
+      .await(
+          [=](LoadedSnapshot& loaded) {
+            if (!self->state.runner->load(workflow_id, start, std::move(loaded.stored))) self->quit();
+          },
+          [=](caf::error&) { self->quit(); });  // the engine is shutting down
   return {
       [=](step_done_atom, const std::string& path, uint64_t token, StepOutcome& outcome) {
         self->state.runner->on_step_done(path, token, std::move(outcome));

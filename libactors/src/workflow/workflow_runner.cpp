@@ -43,8 +43,7 @@ WorkflowRunner::~WorkflowRunner() {
     if (flight.timer != 0) core_.clock->cancel(flight.timer);
 }
 
-bool WorkflowRunner::load(const std::string& workflow_id, InstanceStart start) {
-  auto stored = core_.store->load(workflow_id);
+bool WorkflowRunner::load(const std::string& workflow_id, InstanceStart start, std::optional<StoredSnapshot> stored) {
   if (!stored) {
     log_json(spdlog::level::err, {{"event", "instance_missing"}, {"workflow_id", workflow_id}});
     return false;
@@ -298,21 +297,21 @@ void WorkflowRunner::dispatch(const Node& node, bool compensation) {
   const std::string& handler_name = compensation ? node.step.compensation : node.step.handler;
   auto context = std::make_shared<const StepContext>(state_.id, path, attempt, compensation, std::move(*input),
                                                      core_.store.get());
-  if (auto sync = core_.find_sync_handler(handler_name)) {
-    after_commit([this, sync, context, me, path, token] {
-      self_->send(core_.step_workers, run_atom::value, StepJob{sync, context, me, path, token});
-    });
-    return;
-  }
-  auto async = core_.find_async_handler(handler_name);
-  std::weak_ptr<Engine::Core> weak_core = core_.shared_from_this();
-  after_commit([async, context, me, path, token, weak_core] {
-    // Runs inside the instance: an async handler that throws crashes it, like any bug here.
-    (*async)(*context, [weak_core, me, path, token](StepOutcome outcome) {
+  StepJob job;
+  job.context = std::move(context);
+  job.reply_to = me;
+  job.path = path;
+  job.token = token;
+  job.handler = core_.find_sync_handler(handler_name);
+  if (!job.handler) {
+    job.async_handler = core_.find_async_handler(handler_name);
+    std::weak_ptr<Engine::Core> weak_core = core_.shared_from_this();
+    job.complete = [weak_core, me, path, token](StepOutcome outcome) {
       if (auto core = weak_core.lock())
         core->send_from_outside(me, caf::make_message(step_done_atom::value, path, token, std::move(outcome)));
-    });
-  });
+    };
+  }
+  after_commit([this, job = std::move(job)]() mutable { self_->send(core_.step_workers, run_atom::value, std::move(job)); });
 }
 
 void WorkflowRunner::on_step_done(const std::string& path, uint64_t token, StepOutcome outcome) {
@@ -382,9 +381,14 @@ void WorkflowRunner::start_child(const std::string& path, const std::string& def
 }
 
 void WorkflowRunner::on_child_done(const std::string& path) {
+  if (in_flight_.count(path) == 0 || state_.steps[path].status != StepStatus::running) return;
+  self_->request(core_.store_reader, caf::infinite, load_atom::value, state_.id + "/" + path)
+      .then([this, path](LoadedSnapshot& loaded) { child_ended(path, loaded.stored); });
+}
+
+void WorkflowRunner::child_ended(const std::string& path, const std::optional<StoredSnapshot>& stored) {
   auto flight = in_flight_.find(path);
   if (flight == in_flight_.end() || state_.steps[path].status != StepStatus::running) return;
-  auto stored = core_.store->load(state_.id + "/" + path);
   std::string error = "not found";
   auto child = stored ? decode_state(stored->snapshot, &error) : std::nullopt;
   if (child && !is_terminal(child->status)) return;

@@ -6,6 +6,7 @@
 #include <actorflow/circuit_breaker.hpp>
 
 #include "workflow/engine_core.hpp"
+#include "store/store_reader.hpp"
 #include "store/store_writer.hpp"
 #include "workflow/messages.hpp"
 #include "workflow/workflow_instance.hpp"
@@ -25,8 +26,9 @@ class WorkflowRunner {
   WorkflowRunner(caf::event_based_actor* self, Engine::Core& core);
   ~WorkflowRunner();  // cancels this incarnation's timers
 
-  // Loads the snapshot and resumes. False when there is nothing to run (terminal or unreadable).
-  bool load(const std::string& workflow_id, InstanceStart start);
+  // Resumes from the stored snapshot. False when there is nothing to run (missing, terminal or
+  // unreadable).
+  bool load(const std::string& workflow_id, InstanceStart start, std::optional<StoredSnapshot> stored);
 
   void on_step_done(const std::string& path, uint64_t token, StepOutcome outcome);
   void on_timer(const std::string& path, uint64_t token, TimerKind kind);
@@ -58,6 +60,7 @@ class WorkflowRunner {
   void step_failed(const Node& node, const StepOutcome& outcome, int64_t duration_ms);
   void schedule_retry(const Node& node, Millis delay, TimerKind kind);
   void start_child(const std::string& path, const std::string& definition, const Json& input);
+  void child_ended(const std::string& path, const std::optional<StoredSnapshot>& child);
   void quarantine(const std::string& workflow_id, const std::string& snapshot, const std::string& error);
 
   // Compensation.

@@ -3,6 +3,7 @@
 #include <actorflow/logging.hpp>
 
 #include "workflow/engine_core.hpp"
+#include "store/store_reader.hpp"
 #include "store/store_writer.hpp"
 #include "workflow/messages.hpp"
 #include "workflow/workflow_instance.hpp"
@@ -30,9 +31,9 @@ void run_instance(Self* self, Engine::Core& core, const std::string& id, Instanc
 }
 
 // The instance is dead, so the supervisor is the only writer of its snapshot here.
-void dead_letter_crash_loop(Self* self, Engine::Core& core, const std::string& id, const std::string& reason) {
-  auto stored = core.store->load(id);
-  std::string error;
+void write_dead_letter(Self* self, Engine::Core& core, const std::string& id, const std::string& reason,
+                       const std::optional<StoredSnapshot>& stored) {
+  std::string error = "snapshot not found";
   auto state = stored ? decode_state(stored->snapshot, &error) : std::nullopt;
   if (!state) {
     log_json(spdlog::level::err, {{"event", "dead_letter_failed"}, {"workflow_id", id}, {"detail", error}});
@@ -53,6 +54,12 @@ void dead_letter_crash_loop(Self* self, Engine::Core& core, const std::string& i
         core.notify_changed();
         if (!parent_id.empty()) self->send(self, child_done_atom::value, parent_id, parent_path);
       });
+}
+
+void dead_letter_crash_loop(Self* self, Engine::Core& core, const std::string& id, const std::string& reason) {
+  self->request(core.store_reader, caf::infinite, load_atom::value, id).then([self, &core, id, reason](LoadedSnapshot& loaded) {
+    write_dead_letter(self, core, id, reason, loaded.stored);
+  });
 }
 
 void on_instance_down(Self* self, Engine::Core& core, const caf::down_msg& down) {
