@@ -166,6 +166,61 @@ TEST_P(StoreContract, OnlyTheLastAppliedWriteIdCountsAsARepeat) {
   EXPECT_EQ(store->load("wf-1")->snapshot, "s1");
 }
 
+TEST_P(StoreContract, InboxNumbersSignalsPerWorkflowAndReadsFromASequenceNumber) {
+  EXPECT_EQ(store->inbox_append("wf-1", "approve", R"({"by":"ann"})", 10), 1u);
+  EXPECT_EQ(store->inbox_append("wf-2", "other", "{}", 11), 1u);
+  EXPECT_EQ(store->inbox_append("wf-1", "poke", "null", 12), 2u);
+
+  auto all = store->inbox_after("wf-1", 0);
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].seq, 1u);
+  EXPECT_EQ(all[0].name, "approve");
+  EXPECT_EQ(all[0].payload, R"({"by":"ann"})");
+  EXPECT_EQ(all[0].at_ms, 10);
+  EXPECT_EQ(all[1].seq, 2u);
+  EXPECT_EQ(all[1].name, "poke");
+  auto later = store->inbox_after("wf-1", 1);
+  ASSERT_EQ(later.size(), 1u);
+  EXPECT_EQ(later[0].seq, 2u);
+  EXPECT_THAT(store->inbox_after("wf-1", 2), IsEmpty());
+  EXPECT_THAT(store->inbox_after("missing", 0), IsEmpty());
+}
+
+TEST_P(StoreContract, WakeUpsListLiveWorkflowsDueByTimeEarliestFirst) {
+  auto timed = [](const std::string& id, int64_t wake_at_ms, bool live = true) {
+    WorkflowWrite write = save_write(id, 1, "s");
+    write.wake_at_ms = wake_at_ms;
+    write.live = live;
+    return write;
+  };
+  ASSERT_THAT(store->commit({timed("late", 300), timed("early", 100), timed("none", 0), timed("done", 50, false)}),
+              ElementsAre(WriteResult::ok, WriteResult::ok, WriteResult::ok, WriteResult::ok));
+
+  auto due = store->wake_ups_until(300, 10);
+  ASSERT_EQ(due.size(), 2u);
+  EXPECT_EQ(due[0].workflow_id, "early");
+  EXPECT_EQ(due[0].at_ms, 100);
+  EXPECT_EQ(due[1].workflow_id, "late");
+  EXPECT_EQ(store->wake_ups_until(299, 10).size(), 1u);
+  EXPECT_EQ(store->wake_ups_until(1000, 1).size(), 1u) << "limit";
+
+  ASSERT_THAT(store->commit({timed("early", 0), timed("late", 50)}), ElementsAre(WriteResult::ok, WriteResult::ok));
+  due = store->wake_ups_until(1000, 10);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].workflow_id, "late");
+  EXPECT_EQ(due[0].at_ms, 50);
+}
+
+TEST_P(StoreContract, SchedulesArePutReplacedListedAndErased) {
+  store->schedule_put("b", "two");
+  store->schedule_put("a", "one");
+  store->schedule_put("b", "three");
+  EXPECT_THAT(store->schedules(), ElementsAre(Pair("a", "one"), Pair("b", "three")));
+  EXPECT_TRUE(store->schedule_erase("a"));
+  EXPECT_FALSE(store->schedule_erase("a"));
+  EXPECT_THAT(store->schedules(), ElementsAre(Pair("b", "three")));
+}
+
 TEST_P(StoreContract, HistoryKeepsAppendOrderAcrossCommits) {
   const std::string binary_event("ev\x00\xff", 4);
   ASSERT_THAT(store->commit({create_write("wf-1", 1, "s", {"e1", "e2"})}), ElementsAre(WriteResult::ok));

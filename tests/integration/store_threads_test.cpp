@@ -37,6 +37,18 @@ class ThreadRecordingStore final : public Store {
   std::vector<std::pair<std::string, std::string>> ledger_scan(const std::string& prefix) const override {
     return seen(), inner_->ledger_scan(prefix);
   }
+  uint64_t inbox_append(const std::string& id, const std::string& name, const std::string& payload, int64_t at_ms) override {
+    return seen(), inner_->inbox_append(id, name, payload, at_ms);
+  }
+  std::vector<InboxSignal> inbox_after(const std::string& id, uint64_t after) const override {
+    return seen(), inner_->inbox_after(id, after);
+  }
+  std::vector<WakeUp> wake_ups_until(int64_t until_ms, size_t limit) const override {
+    return seen(), inner_->wake_ups_until(until_ms, limit);
+  }
+  void schedule_put(const std::string& id, const std::string& encoded) override { seen(), inner_->schedule_put(id, encoded); }
+  bool schedule_erase(const std::string& id) override { return seen(), inner_->schedule_erase(id); }
+  std::vector<std::pair<std::string, std::string>> schedules() const override { return seen(), inner_->schedules(); }
 
  private:
   void seen() const {

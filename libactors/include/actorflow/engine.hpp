@@ -35,6 +35,10 @@ struct EngineOptions {
   int breaker_waits_max = 1'000;           // a step denied this often by its breaker fails
   uint64_t seed = 0;                       // jitter randomness; 0 = from the clock
   int scheduler_threads = 0;               // CAF scheduler threads; 0 = CAF's default
+  // An instance that only waits (signal, sleep, retry backoff) this long is stopped and kept only
+  // as its snapshot; a signal or its timer brings it back. None: never.
+  std::optional<Millis> passivate_after = Millis(60'000);
+  Millis wake_poll_interval{1'000};        // how often the store's wake-up index is read
 };
 
 struct StartResult {
@@ -63,6 +67,13 @@ class Engine {
   // first. Returns how many workflows were resumed.
   int recover();
 
+  // Sends signal `name` with `payload` to the workflow. It is stored in the workflow's inbox before
+  // this returns, and taken by the first wait for `name` (now or when the workflow gets there).
+  // Errors: no such workflow, the workflow has ended, or its definition waits for no such signal.
+  Status signal(const std::string& workflow_id, const std::string& name, Json payload = Json::object());
+
+  // The workflow's status and data, read from the store: a waiting or passivated workflow is not
+  // woken.
   std::optional<WorkflowInfo> query(const std::string& workflow_id) const;
   std::vector<HistoryEvent> history(const std::string& workflow_id) const;
   std::vector<DeadLetter> dead_letters() const;

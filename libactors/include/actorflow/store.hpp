@@ -30,6 +30,9 @@ struct WorkflowWrite {
   bool live = true;                   // kept in the live index; false once terminal
   std::vector<std::string> history;   // encoded events appended, in order
   std::optional<DeadLetter> dead_letter;
+  // When the workflow next needs to run although nothing is sent to it (a durable timer, a
+  // signal's deadline, a retry): kept in an index by time. 0: no such time.
+  int64_t wake_at_ms = 0;
   // Names this write uniquely (the store writer sets it). A commit retried after it was applied
   // but its acknowledgement was lost finds the id already stored and is reported ok, applied once.
   std::string write_id;
@@ -46,6 +49,19 @@ std::string_view to_string(WriteResult result);
 struct StoredSnapshot {
   std::string snapshot;
   uint64_t epoch = 0;
+};
+
+// A signal in a workflow's inbox. Sequence numbers count from 1 per workflow.
+struct InboxSignal {
+  uint64_t seq = 0;
+  std::string name;
+  std::string payload;  // JSON text
+  int64_t at_ms = 0;
+};
+
+struct WakeUp {
+  std::string workflow_id;
+  int64_t at_ms = 0;
 };
 
 class Store {
@@ -65,6 +81,20 @@ class Store {
   virtual std::vector<std::string> live_workflows() const = 0;
   virtual std::vector<std::string> history(const std::string& workflow_id) const = 0;
   virtual std::vector<DeadLetter> dead_letters() const = 0;
+
+  // Signal inbox: appended durably (returns the signal's sequence number); read from a sequence
+  // number on. Signals stay until the workflow's store entries are gone.
+  virtual uint64_t inbox_append(const std::string& workflow_id, const std::string& name, const std::string& payload,
+                                int64_t at_ms) = 0;
+  virtual std::vector<InboxSignal> inbox_after(const std::string& workflow_id, uint64_t after_seq) const = 0;
+
+  // Live workflows whose wake_at_ms is set and <= until_ms, earliest first, at most `limit`.
+  virtual std::vector<WakeUp> wake_ups_until(int64_t until_ms, size_t limit) const = 0;
+
+  // Schedules (cron): id -> encoded schedule. put replaces; erase returns false when missing.
+  virtual void schedule_put(const std::string& id, const std::string& encoded) = 0;
+  virtual bool schedule_erase(const std::string& id) = 0;
+  virtual std::vector<std::pair<std::string, std::string>> schedules() const = 0;
 
   // Idempotency ledger: `key` -> recorded result. put returns false (and keeps the first value)
   // when `key` is already recorded.

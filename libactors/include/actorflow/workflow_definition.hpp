@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,8 +42,40 @@ struct StepSpec {
 
 using Condition = std::function<bool(const Json& data)>;
 
+class Sequence;
+
+// What a wait does when its signal has not come in time.
+enum class OnTimeout {
+  fail,      // the wait fails (and the workflow handles it like a failed step)
+  branch,    // the wait ends with {"timed_out": true} and the timeout branch runs instead
+  escalate,  // the timeout branch runs (e.g. tells someone) and the wait goes on, with a second
+             // timeout (escalation_timeout) after which it fails
+};
+
+// A wait for the named signal. Its payload becomes the node's output (data[name]). A signal sent
+// before the workflow reaches the wait is kept in the inbox and taken when it does.
+// An approval is a wait whose signal says {"decision": "approve"|"reject", "by": who,
+// "reason": why}: approve goes on, reject fails the wait; both are recorded with who and why.
+struct WaitSpec {
+  std::string name;                         // unique in the workflow
+  std::string signal;                       // the signal waited for (approvals: default = name)
+  std::optional<Millis> timeout;            // none: wait forever
+  OnTimeout on_timeout = OnTimeout::fail;
+  std::optional<Millis> escalation_timeout; // escalate: the second timeout (none: then forever)
+  std::shared_ptr<const Sequence> timeout_body;  // branch / escalate: what runs on the timeout
+  bool approval = false;
+
+  WaitSpec() = default;
+  WaitSpec(std::string wait_name, std::string signal_name)
+      : name(std::move(wait_name)), signal(std::move(signal_name)) {}
+  WaitSpec& timeout_after(Millis t) { timeout = t; return *this; }
+  WaitSpec& on_timeout_fail() { on_timeout = OnTimeout::fail; return *this; }
+  WaitSpec& on_timeout_take(const Sequence& branch);
+  WaitSpec& on_timeout_escalate(const Sequence& escalation, std::optional<Millis> then_timeout = {});
+};
+
 struct Node {
-  enum class Kind { step, sequence, parallel, choice, child };
+  enum class Kind { step, sequence, parallel, choice, child, sleep, wait };
   Kind kind = Kind::sequence;
   std::string name;
   std::string path;                          // set at registration: names from the root, '/'-joined
@@ -52,9 +85,13 @@ struct Node {
                                              // last child is the otherwise-branch
   std::vector<std::string> condition_texts;  // choice: readable conditions for history
   std::string child_definition;              // child: the definition to start
+  Millis sleep_for{0};                       // sleep: a duration...
+  std::string sleep_until_pointer;           // ...or until the time (ms since epoch) at this pointer
+  WaitSpec wait;                             // wait: children[0], if any, is the timeout branch
 };
 
 std::string_view to_string(Node::Kind kind);
+std::string_view to_string(OnTimeout action);
 
 struct WorkflowDefinition {
   std::string name;
@@ -64,8 +101,6 @@ struct WorkflowDefinition {
   std::optional<RetryPolicy> retry;
   std::optional<Millis> timeout;
 };
-
-class Sequence;
 
 struct Branch {
   std::string description;  // e.g. "amount > 100", kept in history
@@ -85,6 +120,12 @@ class Sequence {
   // Starts the registered definition `definition` as a child workflow (id: parent id + "/" + path),
   // passing the mapped input, and waits for it; its data becomes this node's output.
   Sequence& child(StepSpec spec_with_definition_as_handler);
+  // Durable timers: the workflow holds no thread while it sleeps and wakes after a restart.
+  Sequence& sleep(std::string name, Millis duration);
+  // Until the time (ms since the Unix epoch, a number) found at `json_pointer` in the data.
+  Sequence& sleep_until(std::string name, std::string json_pointer);
+  Sequence& wait_for(WaitSpec spec);
+  Sequence& approval(WaitSpec spec);  // a wait with spec.approval set
 
   const std::vector<Node>& nodes() const { return nodes_; }
   Node as_node(std::string name) const;
@@ -107,6 +148,10 @@ class WorkflowBuilder {
     return *this;
   }
   WorkflowBuilder& child(StepSpec spec) { body_.child(std::move(spec)); return *this; }
+  WorkflowBuilder& sleep(std::string name, Millis duration) { body_.sleep(std::move(name), duration); return *this; }
+  WorkflowBuilder& sleep_until(std::string name, std::string pointer) { body_.sleep_until(std::move(name), std::move(pointer)); return *this; }
+  WorkflowBuilder& wait_for(WaitSpec spec) { body_.wait_for(std::move(spec)); return *this; }
+  WorkflowBuilder& approval(WaitSpec spec) { body_.approval(std::move(spec)); return *this; }
   WorkflowBuilder& on_error(ErrorStrategy s) { strategy_ = s; return *this; }
   WorkflowBuilder& retry_with(RetryPolicy p) { retry_ = p; return *this; }
   WorkflowBuilder& timeout_after(Millis t) { timeout_ = t; return *this; }

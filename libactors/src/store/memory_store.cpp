@@ -2,6 +2,7 @@
 
 #include <map>
 #include <mutex>
+#include <set>
 
 namespace actorflow {
 namespace {
@@ -59,6 +60,42 @@ class MemoryStore final : public Store {
     return ledger_.emplace(key, value).second;
   }
 
+  uint64_t inbox_append(const std::string& id, const std::string& name, const std::string& payload,
+                        int64_t at_ms) override {
+    std::lock_guard lock(mutex_);
+    auto& inbox = inboxes_[id];
+    inbox.push_back({inbox.size() + 1, name, payload, at_ms});
+    return inbox.size();
+  }
+
+  std::vector<InboxSignal> inbox_after(const std::string& id, uint64_t after_seq) const override {
+    std::lock_guard lock(mutex_);
+    auto it = inboxes_.find(id);
+    if (it == inboxes_.end() || after_seq >= it->second.size()) return {};
+    return {it->second.begin() + static_cast<std::ptrdiff_t>(after_seq), it->second.end()};
+  }
+
+  std::vector<WakeUp> wake_ups_until(int64_t until_ms, size_t limit) const override {
+    std::lock_guard lock(mutex_);
+    std::vector<WakeUp> due;
+    for (auto it = wake_index_.begin(); it != wake_index_.end() && it->first <= until_ms && due.size() < limit; ++it)
+      due.push_back({it->second, it->first});
+    return due;
+  }
+
+  void schedule_put(const std::string& id, const std::string& encoded) override {
+    std::lock_guard lock(mutex_);
+    schedules_[id] = encoded;
+  }
+  bool schedule_erase(const std::string& id) override {
+    std::lock_guard lock(mutex_);
+    return schedules_.erase(id) == 1;
+  }
+  std::vector<std::pair<std::string, std::string>> schedules() const override {
+    std::lock_guard lock(mutex_);
+    return {schedules_.begin(), schedules_.end()};
+  }
+
   std::vector<std::pair<std::string, std::string>> ledger_scan(const std::string& prefix) const override {
     std::lock_guard lock(mutex_);
     std::vector<std::pair<std::string, std::string>> entries;
@@ -73,6 +110,7 @@ class MemoryStore final : public Store {
     uint64_t epoch = 0;
     bool live = true;
     std::string last_write_id;
+    int64_t wake_at_ms = 0;
     std::vector<std::string> history;
   };
 
@@ -87,6 +125,9 @@ class MemoryStore final : public Store {
     entry.epoch = write.epoch;
     entry.live = write.live;
     entry.last_write_id = write.write_id;
+    if (entry.wake_at_ms != 0) wake_index_.erase({entry.wake_at_ms, write.workflow_id});
+    entry.wake_at_ms = write.live ? write.wake_at_ms : 0;
+    if (entry.wake_at_ms != 0) wake_index_.insert({entry.wake_at_ms, write.workflow_id});
     entry.history.insert(entry.history.end(), write.history.begin(), write.history.end());
     if (write.dead_letter) dead_letters_.push_back(*write.dead_letter);
     return WriteResult::ok;
@@ -97,6 +138,9 @@ class MemoryStore final : public Store {
   std::map<std::string, Entry> workflows_;
   std::vector<DeadLetter> dead_letters_;
   std::map<std::string, std::string> ledger_;
+  std::map<std::string, std::vector<InboxSignal>> inboxes_;
+  std::set<std::pair<int64_t, std::string>> wake_index_;
+  std::map<std::string, std::string> schedules_;
 };
 
 }  // namespace

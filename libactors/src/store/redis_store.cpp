@@ -7,6 +7,9 @@
 //   <p>dead          list of dead letters, each a JSON object
 //   <p>ledger:<key>  string, written once (SET NX)
 //   <p>epoch         counter behind next_epoch (INCR)
+//   <p>inbox:<id>    list of signals, each a JSON object; a signal's sequence number is its index + 1
+//   <p>wake          sorted set of live workflow ids by wake-up time (ms)
+//   <p>schedules     hash: schedule id -> encoded schedule
 //
 // A commit is one pipeline: MULTI, one EVALSHA of kWriteScript per write, EXEC. The script does the
 // fencing check and every write of one WorkflowWrite atomically; MULTI/EXEC makes the batch
@@ -32,8 +35,8 @@
 namespace actorflow {
 namespace {
 
-// KEYS: wf, hist, live, dead. ARGV: id, epoch, create, snapshot, live, dead letter (JSON, or empty),
-// write id, then the history events. Returns 0 (ok), 1 (exists) or 2 (stale epoch); refusals and
+// KEYS: wf, hist, live, dead, wake. ARGV: id, epoch, create, snapshot, live, dead letter (JSON, or
+// empty), write id, wake-up time ('0': none), then the history events. Returns 0 (ok), 1 (exists) or 2 (stale epoch); refusals and
 // repeats of the last applied write id write nothing.
 // Epochs travel as decimal strings without leading zeros and are compared as such (by length, then
 // lexically), so every uint64 compares exactly (Lua numbers are doubles).
@@ -51,7 +54,12 @@ if ARGV[5] == '1' then
 else
   redis.call('SREM', KEYS[3], ARGV[1])
 end
-for i = 8, #ARGV do
+if ARGV[5] == '1' and ARGV[8] ~= '0' then
+  redis.call('ZADD', KEYS[5], ARGV[8], ARGV[1])
+else
+  redis.call('ZREM', KEYS[5], ARGV[1])
+end
+for i = 9, #ARGV do
   redis.call('XADD', KEYS[2], '*', 'e', ARGV[i])
 end
 if ARGV[6] ~= '' then redis.call('RPUSH', KEYS[4], ARGV[6]) end
@@ -172,7 +180,9 @@ class RedisStore final : public Store {
         address_(options_.host + ":" + std::to_string(options_.port)),
         live_key_(options_.key_prefix + "live"),
         dead_key_(options_.key_prefix + "dead"),
-        epoch_key_(options_.key_prefix + "epoch") {}
+        epoch_key_(options_.key_prefix + "epoch"),
+        wake_key_(options_.key_prefix + "wake"),
+        schedules_key_(options_.key_prefix + "schedules") {}
 
   std::vector<WriteResult> commit(const std::vector<WorkflowWrite>& batch) override {
     std::vector<WriteResult> results(batch.size(), WriteResult::unavailable);
@@ -259,6 +269,73 @@ class RedisStore final : public Store {
     return entries;
   }
 
+  uint64_t inbox_append(const std::string& workflow_id, const std::string& name, const std::string& payload,
+                        int64_t at_ms) override {
+    const std::string entry = Json{{"name", name}, {"payload", payload}, {"at_ms", at_ms}}.dump(
+        -1, ' ', false, Json::error_handler_t::replace);
+    std::lock_guard lock(mutex_);
+    Reply reply = run({"RPUSH", inbox_key(workflow_id), entry});
+    if (reply->type != REDIS_REPLY_INTEGER || reply->integer <= 0) unexpected("RPUSH", reply.get());
+    return static_cast<uint64_t>(reply->integer);
+  }
+
+  std::vector<InboxSignal> inbox_after(const std::string& workflow_id, uint64_t after_seq) const override {
+    std::lock_guard lock(mutex_);
+    Reply reply = run({"LRANGE", inbox_key(workflow_id), std::to_string(after_seq), "-1"});
+    std::vector<InboxSignal> signals;
+    uint64_t seq = after_seq;
+    for (const std::string& text : strings_of("LRANGE", reply.get())) {
+      Json json = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+      if (!json.is_object() || !json.contains("name") || !json["name"].is_string() || !json.contains("payload") ||
+          !json["payload"].is_string() || !json.contains("at_ms") || !json["at_ms"].is_number_integer()) {
+        fail("malformed signal in " + inbox_key(workflow_id) + ": " + text);
+      }
+      signals.push_back({++seq, json["name"].get<std::string>(), json["payload"].get<std::string>(),
+                         json["at_ms"].get<int64_t>()});
+    }
+    return signals;
+  }
+
+  std::vector<WakeUp> wake_ups_until(int64_t until_ms, size_t limit) const override {
+    std::lock_guard lock(mutex_);
+    Reply reply = run({"ZRANGEBYSCORE", wake_key_, "-inf", std::to_string(until_ms), "WITHSCORES", "LIMIT", "0",
+                       std::to_string(limit)});
+    std::vector<std::string> flat = strings_of("ZRANGEBYSCORE", reply.get());
+    if (flat.size() % 2 != 0) unexpected("ZRANGEBYSCORE", reply.get());
+    std::vector<WakeUp> due;
+    for (size_t i = 0; i < flat.size(); i += 2) {
+      int64_t at_ms = 0;
+      auto [end, error] = std::from_chars(flat[i + 1].data(), flat[i + 1].data() + flat[i + 1].size(), at_ms);
+      if (error != std::errc{}) fail("malformed wake-up time '" + flat[i + 1] + "' in " + wake_key_);
+      due.push_back({std::move(flat[i]), at_ms});
+    }
+    return due;
+  }
+
+  void schedule_put(const std::string& id, const std::string& encoded) override {
+    std::lock_guard lock(mutex_);
+    Reply reply = run({"HSET", schedules_key_, id, encoded});
+    if (reply->type != REDIS_REPLY_INTEGER) unexpected("HSET", reply.get());
+  }
+
+  bool schedule_erase(const std::string& id) override {
+    std::lock_guard lock(mutex_);
+    Reply reply = run({"HDEL", schedules_key_, id});
+    if (reply->type != REDIS_REPLY_INTEGER) unexpected("HDEL", reply.get());
+    return reply->integer == 1;
+  }
+
+  std::vector<std::pair<std::string, std::string>> schedules() const override {
+    std::lock_guard lock(mutex_);
+    Reply reply = run({"HGETALL", schedules_key_});
+    std::vector<std::string> flat = strings_of("HGETALL", reply.get());
+    if (flat.size() % 2 != 0) unexpected("HGETALL", reply.get());
+    std::vector<std::pair<std::string, std::string>> entries;
+    for (size_t i = 0; i < flat.size(); i += 2) entries.emplace_back(std::move(flat[i]), std::move(flat[i + 1]));
+    std::sort(entries.begin(), entries.end());
+    return entries;
+  }
+
   std::optional<std::string> ledger_get(const std::string& key) const override {
     std::lock_guard lock(mutex_);
     Reply reply = run({"GET", ledger_key(key)});
@@ -307,6 +384,7 @@ class RedisStore final : public Store {
   std::string wf_key(const std::string& id) const { return options_.key_prefix + "wf:" + id; }
   std::string hist_key(const std::string& id) const { return options_.key_prefix + "hist:" + id; }
   std::string ledger_key(const std::string& key) const { return options_.key_prefix + "ledger:" + key; }
+  std::string inbox_key(const std::string& id) const { return options_.key_prefix + "inbox:" + id; }
 
   [[noreturn]] void fail(const std::string& what) const {
     throw StoreUnavailable("redis " + address_ + ": " + what);
@@ -436,11 +514,12 @@ class RedisStore final : public Store {
     const std::string hist = hist_key(write.workflow_id);
     const std::string epoch = std::to_string(write.epoch);
     const std::string dead_letter = write.dead_letter ? encode_dead_letter(*write.dead_letter) : "";
+    const std::string wake_at = std::to_string(write.wake_at_ms);
     Command command{by_sha ? "EVALSHA" : "EVAL",
                     by_sha ? std::string_view(script_sha_) : kWriteScript,
-                    "4", wf, hist, live_key_, dead_key_,
+                    "5", wf, hist, live_key_, dead_key_, wake_key_,
                     write.workflow_id, epoch, write.create ? "1" : "0", write.snapshot,
-                    write.live ? "1" : "0", dead_letter, write.write_id};
+                    write.live ? "1" : "0", dead_letter, write.write_id, wake_at};
     for (const std::string& event : write.history) command.add(event);
     append(command);
   }
@@ -461,6 +540,8 @@ class RedisStore final : public Store {
   const std::string live_key_;
   const std::string dead_key_;
   const std::string epoch_key_;
+  const std::string wake_key_;
+  const std::string schedules_key_;
 
   mutable std::mutex mutex_;  // guards the connection and script_sha_
   mutable Context context_;

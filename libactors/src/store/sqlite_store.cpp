@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -19,9 +20,22 @@ constexpr const char* kSchema = R"sql(
     epoch INTEGER NOT NULL,
     snapshot BLOB NOT NULL,
     live INTEGER NOT NULL,
-    last_write TEXT NOT NULL DEFAULT ''
+    last_write TEXT NOT NULL DEFAULT '',
+    wake_at INTEGER NOT NULL DEFAULT 0
   );
   CREATE INDEX IF NOT EXISTS workflows_by_live ON workflows(live);
+  CREATE TABLE IF NOT EXISTS inbox (
+    workflow_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    payload BLOB NOT NULL,
+    at_ms INTEGER NOT NULL,
+    PRIMARY KEY (workflow_id, seq)
+  );
+  CREATE TABLE IF NOT EXISTS schedules (
+    id TEXT PRIMARY KEY,
+    encoded BLOB NOT NULL
+  );
   CREATE TABLE IF NOT EXISTS history (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     workflow_id TEXT NOT NULL,
@@ -87,6 +101,7 @@ class SqliteStore final : public Store {
     try {
       execute(kSchema, "create schema");
       add_missing_columns();
+      execute("CREATE INDEX IF NOT EXISTS workflows_by_wake ON workflows(wake_at) WHERE wake_at > 0", "create schema");
       execute("COMMIT", "create schema");
     } catch (...) {
       rollback();
@@ -96,12 +111,22 @@ class SqliteStore final : public Store {
     begin_ = prepare("BEGIN IMMEDIATE");
     commit_ = prepare("COMMIT");
     upsert_ = prepare(
-        "INSERT INTO workflows(id, epoch, snapshot, live, last_write) VALUES(?1, ?2, ?3, ?4, ?5) "
+        "INSERT INTO workflows(id, epoch, snapshot, live, last_write, wake_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6) "
         "ON CONFLICT(id) DO UPDATE SET epoch = excluded.epoch, snapshot = excluded.snapshot, live = excluded.live, "
-        "last_write = excluded.last_write WHERE workflows.epoch <= excluded.epoch");
+        "last_write = excluded.last_write, wake_at = excluded.wake_at WHERE workflows.epoch <= excluded.epoch");
     create_ = prepare(
-        "INSERT INTO workflows(id, epoch, snapshot, live, last_write) VALUES(?1, ?2, ?3, ?4, ?5) "
+        "INSERT INTO workflows(id, epoch, snapshot, live, last_write, wake_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6) "
         "ON CONFLICT(id) DO NOTHING");
+    inbox_append_ = prepare(
+        "INSERT INTO inbox(workflow_id, seq, name, payload, at_ms) "
+        "SELECT ?1, COALESCE(MAX(seq), 0) + 1, ?2, ?3, ?4 FROM inbox WHERE workflow_id = ?1 RETURNING seq");
+    inbox_after_ = prepare("SELECT seq, name, payload, at_ms FROM inbox WHERE workflow_id = ?1 AND seq > ?2 ORDER BY seq");
+    wake_ups_ = prepare(
+        "SELECT id, wake_at FROM workflows WHERE wake_at > 0 AND wake_at <= ?1 AND live = 1 ORDER BY wake_at LIMIT ?2");
+    schedule_put_ = prepare(
+        "INSERT INTO schedules(id, encoded) VALUES(?1, ?2) ON CONFLICT(id) DO UPDATE SET encoded = excluded.encoded");
+    schedule_erase_ = prepare("DELETE FROM schedules WHERE id = ?1");
+    schedules_ = prepare("SELECT id, encoded FROM schedules ORDER BY id");
     last_write_ = prepare("SELECT last_write FROM workflows WHERE id = ?1");
     append_history_ = prepare("INSERT INTO history(workflow_id, event) VALUES(?1, ?2)");
     add_dead_letter_ = prepare("INSERT INTO dead_letters(workflow_id, reason, at_ms) VALUES(?1, ?2, ?3)");
@@ -179,6 +204,67 @@ class SqliteStore final : public Store {
     return entries;
   }
 
+  uint64_t inbox_append(const std::string& workflow_id, const std::string& name, const std::string& payload,
+                        int64_t at_ms) override {
+    std::lock_guard lock(mutex_);
+    Use use(inbox_append_);
+    bind_text(*use, 1, workflow_id);
+    bind_text(*use, 2, name);
+    bind_blob(*use, 3, payload);
+    sqlite3_bind_int64(*use, 4, at_ms);
+    if (!step_row(*use, "inbox_append")) fail("inbox_append: no row returned");
+    const auto seq = static_cast<uint64_t>(sqlite3_column_int64(*use, 0));
+    step_done(*use, "inbox_append");
+    return seq;
+  }
+
+  std::vector<InboxSignal> inbox_after(const std::string& workflow_id, uint64_t after_seq) const override {
+    std::lock_guard lock(mutex_);
+    Use use(inbox_after_);
+    bind_text(*use, 1, workflow_id);
+    sqlite3_bind_int64(*use, 2, static_cast<sqlite3_int64>(after_seq));
+    std::vector<InboxSignal> signals;
+    while (step_row(*use, "inbox_after")) {
+      signals.push_back({static_cast<uint64_t>(sqlite3_column_int64(*use, 0)), column_bytes(*use, 1),
+                         column_bytes(*use, 2), sqlite3_column_int64(*use, 3)});
+    }
+    return signals;
+  }
+
+  std::vector<WakeUp> wake_ups_until(int64_t until_ms, size_t limit) const override {
+    std::lock_guard lock(mutex_);
+    Use use(wake_ups_);
+    sqlite3_bind_int64(*use, 1, until_ms);
+    sqlite3_bind_int64(*use, 2, static_cast<sqlite3_int64>(limit));
+    std::vector<WakeUp> due;
+    while (step_row(*use, "wake_ups_until")) due.push_back({column_bytes(*use, 0), sqlite3_column_int64(*use, 1)});
+    return due;
+  }
+
+  void schedule_put(const std::string& id, const std::string& encoded) override {
+    std::lock_guard lock(mutex_);
+    Use use(schedule_put_);
+    bind_text(*use, 1, id);
+    bind_blob(*use, 2, encoded);
+    step_done(*use, "schedule_put");
+  }
+
+  bool schedule_erase(const std::string& id) override {
+    std::lock_guard lock(mutex_);
+    Use use(schedule_erase_);
+    bind_text(*use, 1, id);
+    step_done(*use, "schedule_erase");
+    return sqlite3_changes(db_.get()) == 1;
+  }
+
+  std::vector<std::pair<std::string, std::string>> schedules() const override {
+    std::lock_guard lock(mutex_);
+    Use use(schedules_);
+    std::vector<std::pair<std::string, std::string>> entries;
+    while (step_row(*use, "schedules")) entries.emplace_back(column_bytes(*use, 0), column_bytes(*use, 1));
+    return entries;
+  }
+
   std::optional<std::string> ledger_get(const std::string& key) const override {
     std::lock_guard lock(mutex_);
     Use use(ledger_get_);
@@ -225,6 +311,7 @@ class SqliteStore final : public Store {
       bind_blob(*use, 3, write.snapshot);
       sqlite3_bind_int(*use, 4, write.live ? 1 : 0);
       bind_text(*use, 5, write.write_id);
+      sqlite3_bind_int64(*use, 6, write.live ? write.wake_at_ms : 0);
       step_done(*use, "write workflow");
       if (sqlite3_changes(db_.get()) == 0) return write.create ? WriteResult::exists : WriteResult::stale_epoch;
     }
@@ -252,14 +339,15 @@ class SqliteStore final : public Store {
 
   // Files made before a column existed get it, with its default.
   void add_missing_columns() {
-    bool has_last_write = false;
+    std::set<std::string> present;
     sqlite3_stmt* raw = nullptr;
     if (sqlite3_prepare_v2(db_.get(), "PRAGMA table_info(workflows)", -1, &raw, nullptr) != SQLITE_OK) fail("read schema");
     StatementPtr columns(raw);
-    while (step_row(columns.get(), "read schema"))
-      has_last_write = has_last_write || column_bytes(columns.get(), 1) == "last_write";
-    if (!has_last_write)
+    while (step_row(columns.get(), "read schema")) present.insert(column_bytes(columns.get(), 1));
+    if (!present.count("last_write"))
       execute("ALTER TABLE workflows ADD COLUMN last_write TEXT NOT NULL DEFAULT ''", "add column last_write");
+    if (!present.count("wake_at"))
+      execute("ALTER TABLE workflows ADD COLUMN wake_at INTEGER NOT NULL DEFAULT 0", "add column wake_at");
   }
 
   [[noreturn]] void fail(std::string_view what) const {
@@ -318,6 +406,7 @@ class SqliteStore final : public Store {
   StatementPtr begin_, commit_, upsert_, create_, last_write_, append_history_, add_dead_letter_, next_epoch_;
   StatementPtr load_, live_workflows_, history_, dead_letters_;
   StatementPtr ledger_get_, ledger_put_, ledger_scan_;
+  StatementPtr inbox_append_, inbox_after_, wake_ups_, schedule_put_, schedule_erase_, schedules_;
 };
 
 }  // namespace

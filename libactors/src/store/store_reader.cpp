@@ -14,21 +14,23 @@ namespace {
 constexpr int kRetryIntervalMsInitial = 20;
 constexpr int kRetryIntervalMsMax = 2000;
 
-LoadedSnapshot load_until_read(Store& store, const std::string& workflow_id, const std::atomic<bool>& stopping) {
+// Runs `read` until the store answers, or the engine stops (then returns `T{}`).
+template <class T, class Read>
+T read_until_answered(const std::string& workflow_id, const std::atomic<bool>& stopping, Read&& read) {
   int delay_ms = kRetryIntervalMsInitial;
   bool logged = false;
   while (true) {
     try {
-      return LoadedSnapshot{store.load(workflow_id)};
+      return read();
     } catch (const StoreUnavailable& e) {
       if (!logged) {
         logged = true;
         log_json(spdlog::level::err, {{"event", "store_unavailable"}, {"workflow_id", workflow_id},
-                                      {"detail", std::string("loading the snapshot, retrying: ") + e.what()}});
+                                      {"detail", std::string("reading, retrying: ") + e.what()}});
       }
     }
     for (int waited_ms = 0; waited_ms < delay_ms; waited_ms += 10) {
-      if (stopping.load()) return {};
+      if (stopping.load()) return T{};
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     delay_ms = std::min(delay_ms * 2, kRetryIntervalMsMax);
@@ -38,7 +40,17 @@ LoadedSnapshot load_until_read(Store& store, const std::string& workflow_id, con
 caf::behavior store_reader(caf::event_based_actor*, std::shared_ptr<Store> store,
                            std::shared_ptr<std::atomic<bool>> stopping) {
   return {
-      [=](load_atom, const std::string& workflow_id) { return load_until_read(*store, workflow_id, *stopping); },
+      [=](load_atom, const std::string& workflow_id) {
+        return read_until_answered<LoadedSnapshot>(workflow_id, *stopping, [&] {
+          LoadedSnapshot loaded{store->load(workflow_id), {}};
+          if (loaded.stored) loaded.inbox = store->inbox_after(workflow_id, 0);
+          return loaded;
+        });
+      },
+      [=](inbox_atom, const std::string& workflow_id, uint64_t after_seq) {
+        return read_until_answered<std::vector<InboxSignal>>(workflow_id, *stopping,
+                                                             [&] { return store->inbox_after(workflow_id, after_seq); });
+      },
   };
 }
 

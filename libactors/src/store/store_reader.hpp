@@ -3,6 +3,7 @@
 // block, and for Redis go through hiredis) never run on CAF's scheduler threads. While the store
 // is unavailable it retries with backoff; the asking instance waits, as it would for a write.
 //   (load_atom, workflow_id) -> LoadedSnapshot
+//   (inbox_atom, workflow_id, after_seq) -> std::vector<InboxSignal>
 #include <actorflow/store.hpp>
 
 #include <caf/allowed_unsafe_message_type.hpp>
@@ -16,9 +17,11 @@
 namespace actorflow {
 
 using load_atom = caf::atom_constant<caf::atom("load")>;
+using inbox_atom = caf::atom_constant<caf::atom("inbox")>;
 
 struct LoadedSnapshot {
   std::optional<StoredSnapshot> stored;  // empty: no such workflow (or the engine is stopping)
+  std::vector<InboxSignal> inbox;        // the workflow's whole signal inbox
 };
 
 // `stopping` ends the retries of an unavailable store at shutdown.
@@ -28,3 +31,4 @@ caf::actor spawn_store_reader(caf::actor_system& system, std::shared_ptr<Store> 
 }  // namespace actorflow
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorflow::LoadedSnapshot)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<actorflow::InboxSignal>)

@@ -51,6 +51,11 @@ class Validator {
         for (size_t i = 0; i < node.conditions.size(); ++i)
           if (!node.conditions[i]) problem(location, "branch " + std::to_string(i + 1) + " has no condition");
         break;
+      case Node::Kind::sleep:
+        if (node.sleep_until_pointer.empty() && node.sleep_for.count() < 0) problem(location, "duration must be >= 0 ms");
+        check_pointer(node.sleep_until_pointer, location);
+        break;
+      case Node::Kind::wait: check_wait(node, location); break;
       case Node::Kind::sequence: break;
     }
     for (auto& child : node.children) visit(child, node.path);
@@ -93,6 +98,19 @@ class Validator {
     if (step.retry) check_retry(*step.retry, location);
     check_pointer(step.input_pointer, location);
     for (const auto& [field, pointer] : step.input_fields) check_pointer(pointer, location + " input '" + field + "'");
+  }
+
+  void check_wait(const Node& node, const std::string& location) {
+    const WaitSpec& wait = node.wait;
+    if (wait.signal.empty()) problem(location, "waits for no signal (empty signal name)");
+    if (wait.timeout && wait.timeout->count() <= 0) problem(location, "timeout must be > 0 ms");
+    if (wait.escalation_timeout && wait.escalation_timeout->count() <= 0)
+      problem(location, "escalation timeout must be > 0 ms");
+    if (wait.on_timeout != OnTimeout::fail) {
+      if (!wait.timeout) problem(location, "on timeout '" + std::string(to_string(wait.on_timeout)) + "' needs a timeout");
+      if (node.children.empty() || node.children[0].children.empty())
+        problem(location, "on timeout '" + std::string(to_string(wait.on_timeout)) + "' needs a non-empty branch");
+    }
   }
 
   void check_pointer(const std::string& pointer, const std::string& location) {

@@ -8,9 +8,12 @@
 #include "store/store_reader.hpp"
 #include "store/store_writer.hpp"
 #include "workflow/step_worker_pool.hpp"
+#include "workflow/waker.hpp"
 #include "workflow/workflow_supervisor.hpp"
 
 #include <caf/all.hpp>
+
+#include <set>
 
 namespace actorflow {
 namespace {
@@ -139,6 +142,7 @@ Engine::Engine(EngineOptions options) : core_(std::make_shared<Core>()) {
   core.store_reader = spawn_store_reader(*core.system, core.store, core.store_retries_stop);
   core.supervisor = spawn_workflow_supervisor(*core.system, core);
   core.step_workers = spawn_step_worker_pool(*core.system, core.options.step_workers, core.options.step_queue_max);
+  if (core.options.passivate_after) core.waker = spawn_waker(*core.system, core);
 }
 
 Engine::~Engine() {
@@ -151,6 +155,7 @@ Engine::~Engine() {
   caf::anon_send_exit(core.supervisor, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(core.store_writer, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(core.store_reader, caf::exit_reason::user_shutdown);
+  if (core.waker) caf::anon_send_exit(core.waker, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(core.step_workers, caf::exit_reason::user_shutdown);
   {
     std::shared_lock lock(core.registry_mutex);
@@ -160,6 +165,7 @@ Engine::~Engine() {
   core.step_workers = nullptr;
   core.store_writer = nullptr;
   core.store_reader = nullptr;
+  core.waker = nullptr;
   core.breakers.clear();
   core.system->await_all_actors_done();
   core.system.reset();
@@ -213,6 +219,43 @@ int Engine::recover() {
   for (const auto& id : live) core_->send_from_outside(core_->supervisor, caf::make_message(spawn_atom::value, id, true));
   log_json(spdlog::level::info, {{"event", "engine_recovering"}, {"workflows", live.size()}, {"epoch", core_->epoch}});
   return static_cast<int>(live.size());
+}
+
+namespace {
+
+void collect_signals(const Node& node, std::set<std::string>& names) {
+  if (node.kind == Node::Kind::wait) names.insert(node.wait.signal);
+  for (const auto& child : node.children) collect_signals(child, names);
+}
+
+}  // namespace
+
+Status Engine::signal(const std::string& workflow_id, const std::string& name, Json payload) {
+  auto stored = core_->store->load(workflow_id);
+  if (!stored) return Status::error("no workflow '" + workflow_id + "'");
+  std::string error;
+  auto state = decode_state(stored->snapshot, &error);
+  if (!state) return Status::error("workflow '" + workflow_id + "' cannot take signals: " + error);
+  if (is_terminal(state->status))
+    return Status::error("workflow '" + workflow_id + "' has ended (" + std::string(to_string(state->status)) +
+                         "); signal '" + name + "' was not delivered");
+  auto definition = core_->find_definition(state->definition, state->version);
+  if (!definition)
+    return Status::error("workflow '" + workflow_id + "': definition '" + state->definition + "' v" +
+                         std::to_string(state->version) + " is not registered here");
+  std::set<std::string> names;
+  collect_signals(definition->root, names);
+  if (names.count(name) == 0) {
+    std::string known;
+    for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
+    return Status::error("workflow '" + workflow_id + "' (" + state->definition + " v" + std::to_string(state->version) +
+                         ") waits for no signal '" + name + "'" +
+                         (known.empty() ? "; it waits for no signals" : "; it waits for: " + known));
+  }
+  const uint64_t seq = core_->store->inbox_append(workflow_id, name, payload.dump(), core_->clock->now_ms());
+  log_json(spdlog::level::info, {{"event", "signal_sent"}, {"workflow_id", workflow_id}, {"signal", name}, {"seq", seq}});
+  core_->send_from_outside(core_->supervisor, caf::make_message(signal_atom::value, workflow_id));
+  return Status::ok();
 }
 
 std::optional<WorkflowInfo> Engine::query(const std::string& workflow_id) const {

@@ -30,6 +30,7 @@ struct Engine::Core : std::enable_shared_from_this<Engine::Core> {
   caf::actor step_workers;
   caf::actor store_writer;
   caf::actor store_reader;  // snapshot loads for actors, off the scheduler threads
+  caf::actor waker;         // respawns passivated workflows whose timers are due
   uint64_t epoch = 0;  // this engine's fencing epoch: every write carries it
   std::shared_ptr<std::atomic<bool>> store_retries_stop = std::make_shared<std::atomic<bool>>(false);
 

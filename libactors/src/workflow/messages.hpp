@@ -19,8 +19,11 @@ using permit_atom = caf::atom_constant<caf::atom("permit")>;        // breaker a
 using child_done_atom = caf::atom_constant<caf::atom("childdone")>; // child -> supervisor -> parent
 using run_atom = caf::atom_constant<caf::atom("run")>;              // instance -> step workers
 using ready_atom = caf::atom_constant<caf::atom("ready")>;          // worker -> worker pool
+using signal_atom = caf::atom_constant<caf::atom("signal")>;        // engine -> supervisor -> instance: inbox grew
+using wake_atom = caf::atom_constant<caf::atom("wake")>;            // waker -> supervisor: a durable timer is due
+using passivate_atom = caf::atom_constant<caf::atom("passivate")>;  // clock -> instance: idle long enough?
 
-enum class TimerKind : uint8_t { timeout, backoff, breaker_wait };
+enum class TimerKind : uint8_t { timeout, backoff, breaker_wait, wake };
 
 // One handler call for a step worker: a sync handler, whose result the worker sends to
 // `reply_to`, or an async one, which the worker starts and which ends through `complete`.

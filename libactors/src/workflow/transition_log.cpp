@@ -28,6 +28,7 @@ WorkflowWrite Engine::Core::make_write(WorkflowState& state) {
   write.epoch = epoch;
   write.snapshot = encode_state(state, epoch);
   write.live = !is_terminal(state.status);
+  write.wake_at_ms = next_wake_ms(state);
   write.history = std::move(state.unsaved_history);
   state.unsaved_history.clear();
   write.dead_letter = std::move(state.unsaved_dead_letter);

@@ -9,8 +9,66 @@ std::string_view to_string(Node::Kind kind) {
     case Node::Kind::parallel: return "parallel";
     case Node::Kind::choice: return "choice";
     case Node::Kind::child: return "child";
+    case Node::Kind::sleep: return "sleep";
+    case Node::Kind::wait: return "wait";
   }
   return "unknown";
+}
+
+std::string_view to_string(OnTimeout action) {
+  switch (action) {
+    case OnTimeout::fail: return "fail";
+    case OnTimeout::branch: return "branch";
+    case OnTimeout::escalate: return "escalate";
+  }
+  return "unknown";
+}
+
+WaitSpec& WaitSpec::on_timeout_take(const Sequence& branch) {
+  on_timeout = OnTimeout::branch;
+  timeout_body = std::make_shared<const Sequence>(branch);
+  return *this;
+}
+
+WaitSpec& WaitSpec::on_timeout_escalate(const Sequence& escalation, std::optional<Millis> then_timeout) {
+  on_timeout = OnTimeout::escalate;
+  timeout_body = std::make_shared<const Sequence>(escalation);
+  escalation_timeout = then_timeout;
+  return *this;
+}
+
+Sequence& Sequence::sleep(std::string name, Millis duration) {
+  Node node;
+  node.kind = Node::Kind::sleep;
+  node.name = std::move(name);
+  node.sleep_for = duration;
+  nodes_.push_back(std::move(node));
+  return *this;
+}
+
+Sequence& Sequence::sleep_until(std::string name, std::string json_pointer) {
+  Node node;
+  node.kind = Node::Kind::sleep;
+  node.name = std::move(name);
+  node.sleep_until_pointer = std::move(json_pointer);
+  nodes_.push_back(std::move(node));
+  return *this;
+}
+
+Sequence& Sequence::wait_for(WaitSpec spec) {
+  Node node;
+  node.kind = Node::Kind::wait;
+  node.name = spec.name;
+  if (spec.timeout_body) node.children.push_back(spec.timeout_body->as_node(spec.name + "#timeout"));
+  node.wait = std::move(spec);
+  nodes_.push_back(std::move(node));
+  return *this;
+}
+
+Sequence& Sequence::approval(WaitSpec spec) {
+  spec.approval = true;
+  if (spec.signal.empty()) spec.signal = spec.name;
+  return wait_for(std::move(spec));
 }
 
 Sequence& Sequence::step(StepSpec spec) {

@@ -22,7 +22,7 @@ caf::behavior workflow_instance(caf::stateful_actor<InstanceState>* self, Engine
   self->request(core->store_reader, caf::infinite, load_atom::value, workflow_id)
       .await(
           [=](LoadedSnapshot& loaded) {
-            if (!self->state.runner->load(workflow_id, start, std::move(loaded.stored))) self->quit();
+            if (!self->state.runner->load(workflow_id, start, std::move(loaded.stored), loaded.inbox)) self->quit();
           },
           [=](caf::error&) { self->quit(); });  // the engine is shutting down
   return {
@@ -34,6 +34,10 @@ caf::behavior workflow_instance(caf::stateful_actor<InstanceState>* self, Engine
       },
       [=](child_done_atom, const std::string& path) {
         self->state.runner->on_child_done(path);
+      },
+      [=](signal_atom) { self->state.runner->on_signal_notice(); },
+      [=](passivate_atom, uint64_t idle_token) {
+        if (self->state.runner->on_passivate_check(idle_token)) self->quit();
       },
       [=](crash_atom) { throw std::runtime_error("injected crash of workflow instance '" + workflow_id + "'"); },
   };

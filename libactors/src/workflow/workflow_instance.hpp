@@ -15,6 +15,7 @@ enum class InstanceStart {
   fresh,      // just started
   restarted,  // the previous incarnation crashed
   recovered,  // the process restarted (Engine::recover)
+  rehydrated, // it was passivated; a signal or a timer brings it back
 };
 
 // Spawned (monitored) by the workflow supervisor.

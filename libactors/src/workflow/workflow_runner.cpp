@@ -41,9 +41,11 @@ WorkflowRunner::WorkflowRunner(caf::event_based_actor* self, Engine::Core& core)
 WorkflowRunner::~WorkflowRunner() {
   for (const auto& [path, flight] : in_flight_)
     if (flight.timer != 0) core_.clock->cancel(flight.timer);
+  if (idle_timer_ != 0) core_.clock->cancel(idle_timer_);
 }
 
-bool WorkflowRunner::load(const std::string& workflow_id, InstanceStart start, std::optional<StoredSnapshot> stored) {
+bool WorkflowRunner::load(const std::string& workflow_id, InstanceStart start, std::optional<StoredSnapshot> stored,
+                          const std::vector<InboxSignal>& inbox) {
   if (!stored) {
     log_json(spdlog::level::err, {{"event", "instance_missing"}, {"workflow_id", workflow_id}});
     return false;
@@ -91,9 +93,14 @@ bool WorkflowRunner::load(const std::string& workflow_id, InstanceStart start, s
       case StepStatus::compensation_wait:
         schedule_retry(node, Millis(std::max<int64_t>(0, rec.retry_at_ms - now)), TimerKind::backoff);
         break;
+      case StepStatus::sleeping:
+      case StepStatus::waiting:
+        if (rec.retry_at_ms > 0) schedule_wake(node);
+        break;
       default: break;
     }
   }
+  take_signals(inbox);
   advance();
   commit();
   return true;
@@ -114,7 +121,8 @@ void WorkflowRunner::quarantine(const std::string& workflow_id, const std::strin
 }
 
 void WorkflowRunner::index(const Node& node) {
-  if (node.kind == Node::Kind::step || node.kind == Node::Kind::child) nodes_[node.path] = &node;
+  if (node.kind != Node::Kind::sequence && node.kind != Node::Kind::parallel && node.kind != Node::Kind::choice)
+    nodes_[node.path] = &node;
   for (const auto& child : node.children) index(child);
 }
 
@@ -159,6 +167,8 @@ WorkflowRunner::Progress WorkflowRunner::drive(const Node& node) {
       if (branch < 0) return Progress::done;
       return drive(node.children[static_cast<size_t>(branch)]);
     }
+    case Node::Kind::sleep: return drive_sleep(node);
+    case Node::Kind::wait: return drive_wait(node);
   }
   return Progress::waiting;
 }
@@ -187,11 +197,13 @@ int WorkflowRunner::choose_branch(const Node& node) {
 
 void WorkflowRunner::cancel_waiting_steps() {
   for (auto& [path, rec] : state_.steps) {
-    if (rec.status != StepStatus::retry_wait) continue;
+    if (rec.status != StepStatus::retry_wait && rec.status != StepStatus::sleeping && rec.status != StepStatus::waiting)
+      continue;
     clear_flight(path);
-    record("step_cancelled", path, rec.attempts, "retry-wait", "cancelled", -1,
+    record("step_cancelled", path, rec.attempts, std::string(to_string(rec.status)), "cancelled", -1,
            "step '" + state_.failed_step + "' failed");
     rec.status = StepStatus::cancelled;
+    rec.retry_at_ms = 0;
   }
 }
 
@@ -342,6 +354,11 @@ void WorkflowRunner::on_timer(const std::string& path, uint64_t token, TimerKind
   if (flight == in_flight_.end() || flight->second.token != token) return;
   flight->second.timer = 0;  // fired
   const Node& node = *nodes_.at(path);
+  if (kind == TimerKind::wake) {
+    on_wake(node);
+    commit();
+    return;
+  }
   auto& rec = state_.steps[path];
   if (kind == TimerKind::timeout) {
     const std::string error = "timed out after " + std::to_string(timeout_of(node).count()) + " ms";
@@ -582,6 +599,7 @@ void WorkflowRunner::clear_flight(const std::string& path) {
 void WorkflowRunner::commit() {
   auto effects = std::move(outbox_);
   outbox_.clear();
+  ++idle_token_;
   const bool ended = terminal();
   ++commits_in_flight_;
   self_->request(core_.store_writer, caf::infinite, write_atom::value, core_.make_write(state_))
@@ -598,6 +616,8 @@ void WorkflowRunner::commit() {
         if (ended) {
           core_.notify_changed();
           if (commits_in_flight_ == 0) self_->quit();
+        } else {
+          arm_passivation();
         }
       });
 }

@@ -28,11 +28,16 @@ class WorkflowRunner {
 
   // Resumes from the stored snapshot. False when there is nothing to run (missing, terminal or
   // unreadable).
-  bool load(const std::string& workflow_id, InstanceStart start, std::optional<StoredSnapshot> stored);
+  bool load(const std::string& workflow_id, InstanceStart start, std::optional<StoredSnapshot> stored,
+            const std::vector<InboxSignal>& inbox);
 
   void on_step_done(const std::string& path, uint64_t token, StepOutcome outcome);
   void on_timer(const std::string& path, uint64_t token, TimerKind kind);
   void on_child_done(const std::string& path);
+  // The inbox grew: reads the new signals and lets waiting nodes take them.
+  void on_signal_notice();
+  // The idle timer fired: true when the instance should stop now (passivate), kept as its snapshot.
+  bool on_passivate_check(uint64_t idle_token);
 
   bool terminal() const { return is_terminal(state_.status); }
 
@@ -62,6 +67,18 @@ class WorkflowRunner {
   void start_child(const std::string& path, const std::string& definition, const Json& input);
   void child_ended(const std::string& path, const std::optional<StoredSnapshot>& child);
   void quarantine(const std::string& workflow_id, const std::string& snapshot, const std::string& error);
+
+  // Sleeps and signal waits (workflow_waits.cpp).
+  Progress drive_sleep(const Node& node);
+  Progress drive_wait(const Node& node);
+  void on_wake(const Node& node);
+  void wait_timed_out(const Node& node);
+  bool take_signal_for(const Node& node);
+  void fail_wait(const Node& node, const std::string& error);
+  void schedule_wake(const Node& node);
+  void take_signals(const std::vector<InboxSignal>& inbox);
+  bool idle() const;
+  void arm_passivation();
 
   // Compensation.
   void compensate_next();
@@ -94,7 +111,9 @@ class WorkflowRunner {
   std::map<std::string, InFlight> in_flight_;
   uint64_t next_token_ = 1;
   bool timing_out_ = false;
-  int commits_in_flight_ = 0;  // the failure being handled is a step timeout
+  int commits_in_flight_ = 0;
+  uint64_t idle_token_ = 0;    // bumped by every commit: a passivation check with an older one is stale
+  TimerId idle_timer_ = 0;
   std::vector<std::function<void()>> outbox_;
 };
 

@@ -7,9 +7,9 @@
 namespace actorflow {
 namespace {
 
-constexpr std::array<std::string_view, 9> kStepStatusNames = {
-    "pending",   "running",      "retry-wait",  "completed",        "failed",
-    "cancelled", "compensating", "compensated", "compensation-wait"};
+constexpr std::array<std::string_view, 11> kStepStatusNames = {
+    "pending",   "running",      "retry-wait",  "completed",         "failed",   "cancelled",
+    "compensating", "compensated", "compensation-wait", "sleeping", "waiting"};
 constexpr std::array<std::string_view, 6> kWorkflowStatusNames = {
     "running", "compensating", "completed", "failed", "compensated", "dead-lettered"};
 
@@ -63,7 +63,16 @@ std::string encode_state(const WorkflowState& s, uint64_t epoch) {
     rec.set_compensation_failures(r.compensation_failures);
     rec.set_retry_at_ms(r.retry_at_ms);
     rec.set_error(r.error);
+    rec.set_timeouts(r.timeouts);
   }
+  for (const auto& signal : s.pending_signals) {
+    pb::PendingSignal* m_signal = m.add_pending_signals();
+    m_signal->set_seq(signal.seq);
+    m_signal->set_name(signal.name);
+    m_signal->set_payload_json(signal.payload.dump());
+    m_signal->set_at_ms(signal.at_ms);
+  }
+  m.set_inbox_seen(s.inbox_seen);
   for (const auto& [path, branch] : s.choices) (*m.mutable_choices())[path] = branch;
   for (const auto& path : s.completed) m.add_completed(path);
   m.set_compensations_done(s.compensations_done);
@@ -106,8 +115,12 @@ std::optional<WorkflowState> decode_state(const std::string& bytes, std::string*
       rec.compensation_failures = r.compensation_failures();
       rec.retry_at_ms = r.retry_at_ms();
       rec.error = r.error();
+      rec.timeouts = r.timeouts();
       s.steps.emplace(path, rec);
     }
+    for (const auto& signal : m.pending_signals())
+      s.pending_signals.push_back({signal.seq(), signal.name(), Json::parse(signal.payload_json()), signal.at_ms()});
+    s.inbox_seen = m.inbox_seen();
     for (const auto& [path, branch] : m.choices()) s.choices.emplace(path, branch);
     s.completed.assign(m.completed().begin(), m.completed().end());
     s.compensations_done = m.compensations_done();
@@ -142,6 +155,17 @@ std::optional<HistoryEvent> decode_event(const std::string& bytes) {
   pb::HistoryEvent m;
   if (!m.ParseFromString(bytes)) return std::nullopt;
   return HistoryEvent{m.seq(), m.at_ms(), m.type(), m.step(), m.attempt(), m.from(), m.to(), m.duration_ms(), m.detail()};
+}
+
+int64_t next_wake_ms(const WorkflowState& s) {
+  if (is_terminal(s.status)) return 0;
+  int64_t earliest = 0;
+  for (const auto& [path, rec] : s.steps) {
+    const bool timed = rec.status == StepStatus::retry_wait || rec.status == StepStatus::compensation_wait ||
+                       rec.status == StepStatus::sleeping || rec.status == StepStatus::waiting;
+    if (timed && rec.retry_at_ms > 0 && (earliest == 0 || rec.retry_at_ms < earliest)) earliest = rec.retry_at_ms;
+  }
+  return earliest;
 }
 
 WorkflowInfo to_info(const WorkflowState& s) {

@@ -20,6 +20,8 @@ enum class StepStatus {
   compensating,  // its compensation is dispatched
   compensated,
   compensation_wait,  // its compensation failed, waiting for the backoff before trying again
+  sleeping,           // a durable timer: wakes at retry_at_ms
+  waiting,            // waits for a signal, until retry_at_ms (0: no deadline)
 };
 std::string_view to_string(StepStatus status);
 
@@ -30,8 +32,16 @@ struct StepRecord {
   int breaker_waits = 0;         // times its breaker said "not now"
   int compensation_attempts = 0;
   int compensation_failures = 0;
-  int64_t retry_at_ms = 0;       // retry_wait: when the next attempt is due
+  int64_t retry_at_ms = 0;       // retry_wait: next attempt; sleeping: wake-up; waiting: deadline
   std::string error;             // last error
+  int timeouts = 0;              // waits: deadlines passed
+};
+
+struct PendingSignal {
+  uint64_t seq = 0;
+  std::string name;
+  Json payload;
+  int64_t at_ms = 0;
 };
 
 struct WorkflowState {
@@ -51,6 +61,8 @@ struct WorkflowState {
   int restarts = 0;
   uint64_t history_seq = 0;
   int64_t started_ms = 0;
+  std::vector<PendingSignal> pending_signals;  // received, in arrival order, not yet waited for
+  uint64_t inbox_seen = 0;                     // inbox sequence numbers up to this are taken
 
   // Not part of the snapshot: what the next commit writes besides it.
   std::vector<std::string> unsaved_history;   // encoded events since the last commit
@@ -62,6 +74,8 @@ std::string encode_state(const WorkflowState& state, uint64_t epoch);
 // Nothing when `bytes` is not a snapshot; `error` then says why.
 std::optional<WorkflowState> decode_state(const std::string& bytes, std::string* error);
 WorkflowInfo to_info(const WorkflowState& state);
+// When the workflow next needs to run by itself (earliest durable timer or deadline); 0: never.
+int64_t next_wake_ms(const WorkflowState& state);
 
 std::string encode_event(const HistoryEvent& event);
 std::optional<HistoryEvent> decode_event(const std::string& bytes);

@@ -11,6 +11,7 @@
 #include <caf/all.hpp>
 
 #include <deque>
+#include <set>
 
 namespace actorflow {
 namespace {
@@ -19,6 +20,8 @@ struct SupervisorState {
   std::map<std::string, caf::actor> instances;
   std::map<caf::actor_addr, std::string> ids;
   std::map<std::string, std::deque<int64_t>> restarts_ms;  // recent restart times per workflow
+  std::set<std::string> notified;  // running instances sent a signal notice: an instance that
+                                   // stopped to passivate may have dropped it unread
   static inline const char* name = "workflow-supervisor";
 };
 
@@ -68,8 +71,11 @@ void on_instance_down(Self* self, Engine::Core& core, const caf::down_msg& down)
   const std::string id = it->second;
   self->state.ids.erase(it);
   self->state.instances.erase(id);
+  const bool notified = self->state.notified.erase(id) == 1;
   if (!down.reason || down.reason == caf::exit_reason::normal) {
     self->state.restarts_ms.erase(id);
+    // A terminal workflow loads, sees it has ended and stops again: cheap, and no signal is lost.
+    if (notified) run_instance(self, core, id, InstanceStart::rehydrated);
     return;
   }
   const std::string why = core.system->render(down.reason);
@@ -106,6 +112,19 @@ caf::behavior workflow_supervisor(Self* self, Engine::Core* core) {
       [=](child_done_atom a, const std::string& parent_id, const std::string& path) {
         auto it = self->state.instances.find(parent_id);
         if (it != self->state.instances.end()) self->send(it->second, a, path);
+      },
+      [=](signal_atom a, const std::string& id) {
+        auto it = self->state.instances.find(id);
+        if (it != self->state.instances.end()) {
+          self->send(it->second, a);
+          self->state.notified.insert(id);
+        } else {
+          run_instance(self, *core, id, InstanceStart::rehydrated);  // it reads its inbox as it loads
+        }
+      },
+      [=](wake_atom, const std::string& id) {
+        // A running instance keeps its own timers; a passivated one is brought back.
+        if (self->state.instances.count(id) == 0) run_instance(self, *core, id, InstanceStart::rehydrated);
       },
       [=](crash_atom a, const std::string& id) {
         auto it = self->state.instances.find(id);
