@@ -82,6 +82,9 @@ class Engine {
                                    Millis real_wait = Millis(60'000)) const;
   std::optional<BreakerState> breaker_state(const std::string& service) const;
 
+  // Workflow instance actors alive now (passivated and finished workflows have none).
+  size_t running_instances() const;
+
   // Fault injection: makes the workflow's instance actor crash as if it had a bug.
   void crash_instance(const std::string& workflow_id);
 

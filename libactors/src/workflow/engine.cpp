@@ -313,6 +313,14 @@ std::optional<BreakerState> Engine::breaker_state(const std::string& service) co
   return state;
 }
 
+size_t Engine::running_instances() const {
+  caf::scoped_actor self{*core_->system};
+  size_t count = 0;
+  self->request(core_->supervisor, std::chrono::seconds(10), state_atom::value)
+      .receive([&](size_t instances) { count = instances; }, [&](caf::error&) {});
+  return count;
+}
+
 void Engine::crash_instance(const std::string& workflow_id) {
   core_->send_from_outside(core_->supervisor, caf::make_message(crash_atom::value, workflow_id));
 }

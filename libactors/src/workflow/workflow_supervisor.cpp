@@ -1,5 +1,6 @@
 #include "workflow/workflow_supervisor.hpp"
 
+#include <actorflow/atoms.hpp>
 #include <actorflow/logging.hpp>
 
 #include "workflow/engine_core.hpp"
@@ -126,6 +127,7 @@ caf::behavior workflow_supervisor(Self* self, Engine::Core* core) {
         // A running instance keeps its own timers; a passivated one is brought back.
         if (self->state.instances.count(id) == 0) run_instance(self, *core, id, InstanceStart::rehydrated);
       },
+      [=](state_atom) { return self->state.instances.size(); },
       [=](crash_atom a, const std::string& id) {
         auto it = self->state.instances.find(id);
         if (it != self->state.instances.end()) self->send(it->second, a);
