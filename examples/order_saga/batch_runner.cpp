@@ -16,28 +16,40 @@ size_t count_finished(const actorflow::Engine& engine, const std::vector<std::st
   }));
 }
 
+// The ids to await.
 std::vector<std::string> start_all(actorflow::Engine& engine, const std::vector<Order>& orders,
-                                   const std::string& prefix, std::vector<std::string>& problems) {
-  std::vector<std::string> started;
+                                   const std::string& prefix, ExistingWorkflow existing, BatchResult& result) {
+  std::vector<std::string> ids;
   for (const auto& order : orders) {
     const std::string id = prefix + order.order_id;
-    auto result = engine.start(std::string(kOrderSagaWorkflow), id, to_json(order));
-    if (!result.status) problems.push_back("order '" + order.order_id + "' did not start: " + result.status.message());
-    else if (!result.created) problems.push_back("order '" + order.order_id + "' was started before");
-    else started.push_back(id);
+    auto started = engine.start(std::string(kOrderSagaWorkflow), id, to_json(order));
+    if (!started.status) {
+      result.problems.push_back("order '" + order.order_id + "' did not start: " + started.status.message());
+      continue;
+    }
+    if (started.created) {
+      ++result.started;
+    } else {
+      ++result.existing;
+      if (existing == ExistingWorkflow::problem) {
+        result.problems.push_back("order '" + order.order_id + "' was started before");
+        continue;
+      }
+    }
+    ids.push_back(id);
   }
-  return started;
+  return ids;
 }
 
 }  // namespace
 
 BatchResult run_batch(actorflow::Engine& engine, const std::vector<Order>& orders, const std::string& workflow_id_prefix,
-                      std::chrono::seconds time_limit, std::ostream& progress) {
+                      ExistingWorkflow existing, std::chrono::seconds time_limit, std::ostream& progress) {
   using std::chrono::milliseconds;
   BatchResult result;
   const auto start = Clock::now();
   const auto deadline = start + time_limit;
-  const std::vector<std::string> ids = start_all(engine, orders, workflow_id_prefix, result.problems);
+  const std::vector<std::string> ids = start_all(engine, orders, workflow_id_prefix, existing, result);
 
   auto next_progress = start + std::chrono::seconds(1);
   size_t next = 0;  // ids before it are terminal

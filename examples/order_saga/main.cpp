@@ -1,10 +1,15 @@
 // order_saga: runs a batch of orders through the saga against fake services that fail at random,
-// then checks that what the services hold agrees with how every saga ended.
+// then checks that what the services hold agrees with how every saga ended. The services record
+// their effects in the store's ledger, so with --run-id a process killed mid-run can be started
+// again with the same arguments: it replays the effects, resumes the live workflows, starts the
+// orders that were not started, and checks the whole run.
 // Exit status: 0 consistent, 1 inconsistent or unfinished, 2 setup failed; bad arguments exit
 // with CLI11's own codes.
 #include "order_saga/batch_runner.hpp"
 #include "order_saga/consistency_check.hpp"
+#include "order_saga/effect_ledger.hpp"
 #include "order_saga/order_generator.hpp"
+#include "order_saga/order_run.hpp"
 #include "order_saga/order_services.hpp"
 #include "order_saga/order_workflow.hpp"
 
@@ -34,14 +39,15 @@ struct RunOptions {
   int stock_units_per_sku = 100;
   int time_limit_s = 120;
   bool verbose = false;
-  std::string store = "sqlite:order_saga.db";  // where workflows are kept; see actorflow::open_store
+  std::string store = "sqlite:order_saga.db";  // where workflows and effects are kept; see actorflow::open_store
+  std::string run_id;                          // empty: a fresh run "run-<ms>"; else resumed when it exists
 };
 
-
-actorflow::EngineOptions engine_options(const RunOptions& run) {
+actorflow::EngineOptions engine_options(const RunOptions& run, std::shared_ptr<actorflow::Clock> clock,
+                                        std::shared_ptr<actorflow::Store> store) {
   actorflow::EngineOptions options;
-  options.clock = actorflow::make_real_clock();
-  options.store = actorflow::open_store(run.store);
+  options.clock = std::move(clock);
+  options.store = std::move(store);
   options.step_workers = run.workers;
   options.step_timeout_default = actorflow::Millis(5'000);
   options.seed = run.seed;
@@ -55,11 +61,12 @@ actorflow::EngineOptions engine_options(const RunOptions& run) {
 }
 
 // The engine writes a JSON line per transition on its own logger ("actorflow"), which sets its
-// level when first used: create it first, then set every logger's level. ACTORFLOW_LOG_LEVEL,
-// when set, still decides the engine's level.
+// level when first used: create it first, then set the levels: this program's lines at info, the
+// engine's only with --verbose. ACTORFLOW_LOG_LEVEL, when set, still decides the engine's level.
 void configure_logging(bool verbose) {
   auto engine_logger = actorflow::logger();
-  spdlog::set_level(verbose ? spdlog::level::info : spdlog::level::warn);
+  spdlog::set_level(spdlog::level::info);
+  engine_logger->set_level(verbose ? spdlog::level::info : spdlog::level::warn);
   if (const char* level = std::getenv("ACTORFLOW_LOG_LEVEL")) engine_logger->set_level(spdlog::level::from_str(level));
 }
 
@@ -86,26 +93,60 @@ void print_consistency(const ConsistencyReport& report) {
             << std::endl;
 }
 
+// Before a run touches anything: when it resumes, the store must hold no live workflow of another
+// run (Engine::recover would resume it against this run's services); the batch must be the one the
+// run began with.
+bool may_run(actorflow::Store& store, const RunOptions& options, const std::string& run_id, bool resuming) {
+  if (resuming) {
+    const auto others = live_workflows_of_other_runs(store, run_id);
+    if (!others.empty()) {
+      spdlog::error("the store holds {} live workflow(s) of other runs (first '{}'): resuming run '{}' would run them "
+                    "against its services; resume their run first or use another --store",
+                    others.size(), others.front(), run_id);
+      return false;
+    }
+  }
+  const BatchShape shape{options.orders, options.seed, options.sku_count, options.stock_units_per_sku};
+  if (auto claimed = claim_run(store, run_id, shape); !claimed) {
+    spdlog::error("{}", claimed.message());
+    return false;
+  }
+  return true;
+}
+
 int run(const RunOptions& options) {
+  // A named run may exist already: it is resumed (a new one starts like a fresh run).
+  const bool resuming = !options.run_id.empty();
+  auto clock = actorflow::make_real_clock();
+  auto store = actorflow::open_store(options.store);
+  // A fresh run has its own workflow ids, so a store kept from earlier runs is added to, not reused.
+  const std::string run_id = resuming ? options.run_id : "run-" + std::to_string(clock->now_ms());
+  const std::string workflow_prefix = workflow_id_prefix(run_id);
+  if (!may_run(*store, options, run_id, resuming)) return 2;
+
   const auto skus = make_skus(options.sku_count);
   // Declared before the engine: its handlers use the services until it stops.
-  OrderServices services(uniform_stock(skus, options.stock_units_per_sku), options.seed);
+  OrderServices services(uniform_stock(skus, options.stock_units_per_sku), options.seed,
+                         std::make_shared<EffectLedger>(store));
   services.faults.set_failure_rate(options.failure_rate, options.non_retryable_share);
+  if (resuming) spdlog::info("run {}: {} effect(s) replayed from the store", run_id, services.replay(workflow_prefix));
 
-  actorflow::Engine engine(engine_options(options));
+  actorflow::Engine engine(engine_options(options, std::move(clock), store));
   register_order_handlers(engine, services);
   if (auto status = engine.register_workflow(order_saga_definition()); !status) {
     spdlog::error("the order saga definition was refused:\n{}", status.message());
     return 2;
   }
+  if (resuming) spdlog::info("run {}: recovered {} live workflow(s)", run_id, engine.recover());
 
   spdlog::info("running {} orders, failure rate {}, seed {}, {} workers", options.orders, options.failure_rate,
                options.seed, options.workers);
-  // Each run has its own workflow ids, so a store kept from earlier runs is added to, not reused.
-  const std::string run_prefix = "run-" + std::to_string(engine.clock().now_ms()) + "/";
-  spdlog::info("store {}, workflow ids {}order-*", options.store, run_prefix);
-  const auto batch = run_batch(engine, generate_orders(options.orders, options.seed, skus), run_prefix,
+  spdlog::info("store {}, workflow ids {}order-*", options.store, workflow_prefix);
+  const auto batch = run_batch(engine, generate_orders(options.orders, options.seed, skus), workflow_prefix,
+                               resuming ? ExistingWorkflow::awaited : ExistingWorkflow::problem,
                                std::chrono::seconds(options.time_limit_s), std::cout);
+  if (resuming)
+    spdlog::info("run {}: {} order(s) started now, {} started before", run_id, batch.started, batch.existing);
   print_outcomes(batch);
   std::cout << "failures injected: " << services.faults.failures_injected() << "\n";
   const auto report = check_consistency(services, batch.workflows);
@@ -132,6 +173,10 @@ int main(int argc, char** argv) {
   app.add_option("--stock", options.stock_units_per_sku, "starting stock per sku, in units")
       ->check(CLI::NonNegativeNumber);
   app.add_option("--time-limit", options.time_limit_s, "seconds to wait for the batch")->check(CLI::PositiveNumber);
+  app.add_option("--run-id", options.run_id,
+                 "name the run: workflow ids are <run-id>/order-N; when the store holds the run (e.g. its process "
+                 "was killed) it is resumed: effects replayed, live workflows recovered, the rest started")
+      ->check([](const std::string& run_id) { return run_id_problem(run_id).value_or(""); });
   app.add_flag("--verbose", options.verbose, "log the engine's transitions");
   CLI11_PARSE(app, argc, argv);
 

@@ -16,6 +16,12 @@ std::string_view to_string(Operation operation) {
   return "unknown";
 }
 
+std::optional<Operation> parse_operation(std::string_view name) {
+  for (Operation operation : kAllOperations)
+    if (to_string(operation) == name) return operation;
+  return std::nullopt;
+}
+
 bool is_compensation(Operation operation) {
   switch (operation) {
     case Operation::inventory_release:

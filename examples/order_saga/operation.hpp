@@ -2,6 +2,7 @@
 // The operations the fake services offer. Their names double as the engine's handler names, so
 // the workflow definition, the handlers and the fault injection all speak about the same thing.
 #include <array>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -27,6 +28,8 @@ inline constexpr std::array<Operation, 8> kAllOperations = {
 // "inventory.reserve", "payment.refund", ...: the handler name registered with the engine.
 std::string_view to_string(Operation operation);
 inline std::string handler_name(Operation operation) { return std::string(to_string(operation)); }
+// The operation named `name` (as to_string gives it); nullopt for any other text.
+std::optional<Operation> parse_operation(std::string_view name);
 
 // True for the operations that undo another one (release, refund, cancel, cancellation notice).
 bool is_compensation(Operation operation);

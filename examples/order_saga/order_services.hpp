@@ -1,8 +1,10 @@
 #pragma once
-// In-memory fakes of the external services an order saga talks to. Every operation takes the
-// step's idempotency key (actorflow::StepContext::idempotency_key()) and is idempotent on it;
-// see FakeService. Undo operations work on the order id: they undo whatever the order holds.
-// All of it is thread-safe.
+// Fakes of the external services an order saga talks to, in memory and, given an EffectLedger,
+// durable: their effects outlive the process (see FakeService). Every operation takes the step's
+// idempotency key (actorflow::StepContext::idempotency_key()) and is idempotent on it. Undo
+// operations work on the order id: they undo whatever the order holds, and their result names
+// what they undid. All of it is thread-safe.
+#include "order_saga/effect_ledger.hpp"
 #include "order_saga/fake_service.hpp"
 #include "order_saga/fault_injector.hpp"
 #include "order_saga/order.hpp"
@@ -11,6 +13,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -27,12 +30,13 @@ struct Reservation {
 
 class Inventory final : public FakeService {
  public:
-  Inventory(FaultInjector& faults, std::map<std::string, int> initial_stock_units);
+  Inventory(FaultInjector& faults, std::map<std::string, int> initial_stock_units, EffectLedger* ledger = nullptr);
 
   // Takes the order's units out of stock: {"reservation_id", "sku", "quantity"}. An unknown sku
   // or too little stock throws actorflow::NonRetryableError.
   actorflow::Json reserve(const std::string& key, const Order& order);
-  // Puts back every unreleased reservation of the order: {"released_quantity"}.
+  // Puts back every unreleased reservation of the order:
+  // {"released_quantity", "reservation_ids": [...]}.
   actorflow::Json release(const std::string& key, const std::string& order_id);
 
   std::map<std::string, int> initial_stock_units() const;  // by sku
@@ -40,6 +44,8 @@ class Inventory final : public FakeService {
   std::vector<Reservation> reservations() const;           // released ones included
 
  private:
+  void apply(const Effect& effect) override;
+
   std::map<std::string, int> initial_stock_units_;
   std::map<std::string, int> stock_units_;
   std::vector<Reservation> reservations_;
@@ -53,7 +59,8 @@ struct PaymentAccount {
 
 class Payments final : public FakeService {
  public:
-  explicit Payments(FaultInjector& faults) : FakeService("payments", faults) {}
+  explicit Payments(FaultInjector& faults, EffectLedger* ledger = nullptr)
+      : FakeService("payments", faults, ledger) {}
 
   // Charges the order's amount: {"payment_id", "amount"}.
   actorflow::Json charge(const std::string& key, const Order& order);
@@ -63,6 +70,8 @@ class Payments final : public FakeService {
   std::map<std::string, PaymentAccount> accounts() const;  // by order id
 
  private:
+  void apply(const Effect& effect) override;
+
   std::map<std::string, PaymentAccount> accounts_;
   int payments_made_ = 0;
 };
@@ -75,7 +84,8 @@ struct ShipmentTally {
 
 class Shipments final : public FakeService {
  public:
-  explicit Shipments(FaultInjector& faults) : FakeService("shipments", faults) {}
+  explicit Shipments(FaultInjector& faults, EffectLedger* ledger = nullptr)
+      : FakeService("shipments", faults, ledger) {}
 
   // Books a shipment: {"shipment_id"}.
   actorflow::Json create(const std::string& key, const Order& order);
@@ -85,6 +95,8 @@ class Shipments final : public FakeService {
   std::map<std::string, ShipmentTally> shipments() const;  // by order id
 
  private:
+  void apply(const Effect& effect) override;
+
   std::map<std::string, ShipmentTally> shipments_;
   int shipments_booked_ = 0;
 };
@@ -96,7 +108,8 @@ struct NoticeTally {
 
 class Notifications final : public FakeService {
  public:
-  explicit Notifications(FaultInjector& faults) : FakeService("notifications", faults) {}
+  explicit Notifications(FaultInjector& faults, EffectLedger* ledger = nullptr)
+      : FakeService("notifications", faults, ledger) {}
 
   // {"notification_id"}
   actorflow::Json send_confirmation(const std::string& key, const Order& order);
@@ -105,7 +118,9 @@ class Notifications final : public FakeService {
   std::map<std::string, NoticeTally> notices() const;  // by order id
 
  private:
-  actorflow::Json send(const std::string& order_id, bool confirmation);
+  actorflow::Json send(Operation operation, const std::string& key, const std::string& order_id);
+  void apply(const Effect& effect) override;
+
   std::map<std::string, NoticeTally> notices_;
   int notices_sent_ = 0;
 };
@@ -129,16 +144,28 @@ struct OrderEffects {
 };
 
 struct OrderServices {
+  // In memory only: the effects die with the process.
   explicit OrderServices(std::map<std::string, int> initial_stock_units, uint64_t fault_seed = 1);
+  // Every effect is recorded in `ledger` (nullptr: in memory only) before it is applied.
+  OrderServices(std::map<std::string, int> initial_stock_units, uint64_t fault_seed,
+                std::shared_ptr<EffectLedger> ledger);
   OrderServices(const OrderServices&) = delete;
   OrderServices& operator=(const OrderServices&) = delete;
+
+  // Rebuilds the services' state from the ledger's effects whose idempotency key starts with
+  // `key_prefix` (a run's workflow id prefix, e.g. "r1/"): what a killed process applied counts as
+  // applied here. Call it before the first service call. Returns the effects replayed (0 without
+  // a ledger). Throws actorflow::StoreUnavailable, or std::runtime_error naming a corrupt entry.
+  int replay(const std::string& key_prefix);
 
   OrderEffects effects_of(const std::string& order_id) const;
   // Every order id any service has seen a call for.
   std::set<std::string> orders_touched() const;
   std::vector<const FakeService*> all() const;
 
-  FaultInjector faults;  // first: the services hold a reference to it
+  // These two first: the services below hold pointers to them.
+  std::shared_ptr<EffectLedger> ledger;  // nullptr: in memory only
+  FaultInjector faults;
   Inventory inventory;
   Payments payments;
   Shipments shipments;

@@ -1,6 +1,7 @@
 // A real process running workflows on a durable store is killed with SIGKILL mid-run and started
 // again: every workflow finishes exactly once, and no step's effect is applied twice (checked
 // through the idempotency ledger).
+#include "child_process.hpp"
 #include "redis_server.hpp"
 #include "temp_dir.hpp"
 
@@ -9,43 +10,19 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <csignal>
 #include <set>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <thread>
 
 using namespace actorflow;
 using namespace actorflow::testing;
-
-extern char** environ;
 
 namespace {
 
 constexpr int kWorkflows = 300;
 constexpr const char* kStepDelayMs = "4";
 
-pid_t spawn_probe(std::string store_spec) {
-  std::string workflows = std::to_string(kWorkflows);
-  std::vector<char*> args{const_cast<char*>(CRASH_PROBE_PATH), store_spec.data(), workflows.data(),
-                          const_cast<char*>(kStepDelayMs), nullptr};
-  pid_t pid = -1;
-  if (posix_spawn(&pid, CRASH_PROBE_PATH, nullptr, nullptr, args.data(), environ) != 0)
-    throw std::runtime_error(std::string("cannot start ") + CRASH_PROBE_PATH);
-  return pid;
-}
-
-// Waits (bounded) for the process to exit; returns its exit code, or -1 when it did not exit.
-int wait_exit(pid_t pid, std::chrono::seconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  int status = 0;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (waitpid(pid, &status, WNOHANG) == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  kill(pid, SIGKILL);
-  waitpid(pid, &status, 0);
-  return -1;
+pid_t spawn_probe(const std::string& store_spec) {
+  return spawn_program(CRASH_PROBE_PATH, {store_spec, std::to_string(kWorkflows), kStepDelayMs});
 }
 
 // "call/<workflow>/<step>/<pid>/<attempt>" -> "<pid>"
@@ -62,10 +39,7 @@ void kill_mid_run_then_finish(const std::string& store_spec, const std::function
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (observer->ledger_scan("call/").size() < 60 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  ASSERT_EQ(kill(first, SIGKILL), 0);
-  int status = 0;
-  waitpid(first, &status, 0);
-  ASSERT_TRUE(WIFSIGNALED(status)) << "the first run ended before it was killed";
+  ASSERT_TRUE(kill9(first)) << "the first run ended before it was killed";
   const size_t live_at_kill = observer->live_workflows().size();
   ASSERT_GT(live_at_kill, 0u) << "nothing was in flight when the process died";
 

@@ -1,10 +1,12 @@
 #include "child_process.hpp"
 
 #include <csignal>
+#include <poll.h>
 #include <spawn.h>
 #include <stdexcept>
+#include <sys/syscall.h>
 #include <sys/wait.h>
-#include <thread>
+#include <unistd.h>
 
 extern char** environ;
 
@@ -23,15 +25,16 @@ pid_t spawn_program(const std::string& program, const std::vector<std::string>& 
 }
 
 int wait_exit(pid_t pid, std::chrono::milliseconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
+  // By syscall: glibc 2.36's <sys/pidfd.h> declares pidfd_open without C linkage.
+  const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+  if (pidfd < 0) throw std::runtime_error("pidfd_open failed");
+  pollfd exited{pidfd, POLLIN, 0};
+  const int ready = poll(&exited, 1, static_cast<int>(limit.count()));
+  close(pidfd);
+  if (ready != 1) kill(pid, SIGKILL);
   int status = 0;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (waitpid(pid, &status, WNOHANG) == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  kill(pid, SIGKILL);
-  waitpid(pid, &status, 0);
-  return -1;
+  if (waitpid(pid, &status, 0) != pid || ready != 1) return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 bool kill9(pid_t pid) {

@@ -11,9 +11,8 @@ namespace actorflow::testing {
 // Starts `program` with `args` (argv[1..]); throws std::runtime_error when it cannot be started.
 pid_t spawn_program(const std::string& program, const std::vector<std::string>& args);
 
-// Waits (bounded) for the process to exit; returns its exit code (128 + signal when killed), or -1
-// when it did not exit in time (it is then killed). There is no exit event to await short of a
-// SIGCHLD handler, so this polls waitpid.
+// Waits (bounded, on the process' pidfd) for the process to exit; returns its exit code
+// (128 + signal when killed), or -1 when it did not exit in time (it is then killed).
 int wait_exit(pid_t pid, std::chrono::milliseconds limit);
 
 // SIGKILL, then reaps it. True when it was still running (it died of the signal).

@@ -1,11 +1,14 @@
 // The order saga example: its fake services, its consistency check, and the saga on the engine
 // with a virtual clock (retry backoffs fire only when a test advances time).
 #include "order_saga/consistency_check.hpp"
+#include "order_saga/effect_ledger.hpp"
+#include "order_saga/order_run.hpp"
 #include "order_saga/order_services.hpp"
 #include "order_saga/order_workflow.hpp"
 
 #include <actorflow/engine.hpp>
 #include <actorflow/step_handler.hpp>
+#include <actorflow/store.hpp>
 #include <actorflow/virtual_clock.hpp>
 
 #include <gtest/gtest.h>
@@ -100,6 +103,126 @@ TEST(OrderSagaServicesTest, UndoOperationsRemoveWhatTheOrderHolds) {
   EXPECT_FALSE(effects.has_net_effect());
   EXPECT_EQ(effects.refunds, 1);
   EXPECT_EQ(services.inventory.stock_units().at("sku-1"), kStockUnits);
+}
+
+// ---- the services on a ledger (durable effects) -----------------------------------------------
+
+class DurableServicesTest : public ::testing::Test {
+ protected:
+  // Services of one process on the shared store.
+  std::unique_ptr<OrderServices> process() {
+    return std::make_unique<OrderServices>(test_stock(), 1, std::make_shared<EffectLedger>(store_));
+  }
+
+  std::shared_ptr<actorflow::Store> store_ = actorflow::make_memory_store();
+};
+
+TEST_F(DurableServicesTest, EffectsOfAKilledProcessAreReplayedByTheNextOne) {
+  const Order shipped = test_order("r1/order-1");
+  const Order undone = test_order("r1/order-2");
+  {
+    auto first = process();
+    first->inventory.reserve("r1/order-1/reserve", shipped);
+    first->payments.charge("r1/order-1/charge", shipped);
+    first->shipments.create("r1/order-1/ship", shipped);
+    first->notifications.send_confirmation("r1/order-1/confirm", shipped);
+    first->inventory.reserve("r1/order-2/reserve", undone);
+    first->payments.charge("r1/order-2/charge", undone);
+    first->payments.refund("r1/order-2/charge#compensate", undone.order_id);
+    first->inventory.release("r1/order-2/reserve#compensate", undone.order_id);
+  }  // the process dies: only the ledger is left
+
+  auto second = process();
+  EXPECT_EQ(second->replay("r1/"), 8);
+  EXPECT_EQ(second->inventory.stock_units().at("sku-1"), kStockUnits - shipped.quantity_units);
+  EXPECT_EQ(second->effects_of(shipped.order_id).balance_cents, shipped.amount_cents);
+  EXPECT_FALSE(second->effects_of(undone.order_id).has_net_effect());
+  EXPECT_EQ(second->effects_of(undone.order_id).refunds, 1);
+  const auto report = check_consistency(*second, {final_info(shipped, WorkflowStatus::completed),
+                                                  final_info(undone, WorkflowStatus::compensated)});
+  EXPECT_TRUE(report.consistent()) << lines(report.violations);
+}
+
+TEST_F(DurableServicesTest, CallRepeatedAfterTheRestartReturnsTheRecordedResultAndAppliesNothing) {
+  const Order order = test_order("r1/order-1");
+  const auto charged = process()->payments.charge("r1/order-1/charge", order);
+
+  auto second = process();
+  second->replay("r1/");
+  EXPECT_EQ(second->payments.charge("r1/order-1/charge", order), charged);
+  EXPECT_EQ(second->payments.accounts().at(order.order_id).charges, 1);
+  EXPECT_EQ(second->payments.accounts().at(order.order_id).balance_cents, order.amount_cents);
+  const auto audit = second->payments.audit_of("r1/order-1/charge");
+  EXPECT_EQ(audit.calls, 1);
+  EXPECT_EQ(audit.applied, 1);
+  EXPECT_EQ(store_->ledger_scan("effect/").size(), 1u);
+}
+
+TEST_F(DurableServicesTest, KeyRecordedByAnotherProcessWinsOverANewCall) {
+  const Order order = test_order("r1/order-1");
+  auto services = process();
+  // Recorded after this process started (so not replayed): the first record wins.
+  store_->ledger_put(EffectLedger::ledger_key("payments", "r1/order-1/charge"),
+                     R"({"order_id":"r1/order-1","operation":"payment.charge",)"
+                     R"("result":{"payment_id":"pay-9","amount":700}})");
+
+  const auto result = services->payments.charge("r1/order-1/charge", order);
+  EXPECT_EQ(result.at("payment_id"), "pay-9");
+  EXPECT_EQ(services->payments.accounts().at(order.order_id).balance_cents, 700);
+  EXPECT_EQ(services->payments.accounts().at(order.order_id).charges, 1);
+}
+
+TEST_F(DurableServicesTest, ReplayAppliesAnUndoAfterWhatItUndidWhateverTheOrder) {
+  const Order order = test_order("r1/order-1");
+  auto services = process();
+  const Effect reserve{"r1/order-1/reserve", order.order_id, Operation::inventory_reserve,
+                       {{"reservation_id", "res-1"}, {"sku", "sku-1"}, {"quantity", 2}}};
+  const Effect release{"r1/order-1/reserve#compensate", order.order_id, Operation::inventory_release,
+                       {{"released_quantity", 2}, {"reservation_ids", {"res-1"}}}};
+
+  EXPECT_EQ(services->inventory.replay({release, reserve}), 2);
+  EXPECT_EQ(services->inventory.stock_units().at("sku-1"), kStockUnits);
+  EXPECT_FALSE(services->effects_of(order.order_id).has_net_effect());
+  EXPECT_EQ(services->effects_of(order.order_id).reservations, 1);
+}
+
+TEST_F(DurableServicesTest, ReplayTakesOnlyTheRunsEffects) {
+  process()->payments.charge("r2/order-1/charge", test_order("r2/order-1"));
+  process()->payments.charge("r10/order-1/charge", test_order("r10/order-1"));
+  auto services = process();
+  EXPECT_EQ(services->replay("r1/"), 0);
+  EXPECT_TRUE(services->payments.accounts().empty());
+}
+
+TEST_F(DurableServicesTest, CorruptLedgerEntryIsNamedOnReplay) {
+  store_->ledger_put(EffectLedger::ledger_key("payments", "r1/order-1/charge"), "not json");
+  auto services = process();
+  try {
+    services->replay("r1/");
+    FAIL() << "a corrupt entry was replayed";
+  } catch (const std::runtime_error& error) {
+    EXPECT_NE(std::string(error.what()).find("effect/payments/r1/order-1/charge"), std::string::npos) << error.what();
+  }
+}
+
+TEST_F(DurableServicesTest, RunResumesOnlyWithTheBatchItBeganWith) {
+  const BatchShape shape{150, 1, 5, 100};
+  EXPECT_TRUE(claim_run(*store_, "r1", shape).is_ok());
+  EXPECT_TRUE(claim_run(*store_, "r1", shape).is_ok());
+  BatchShape more = shape;
+  more.orders = 151;
+  const auto refused = claim_run(*store_, "r1", more);
+  EXPECT_FALSE(refused.is_ok());
+  EXPECT_NE(refused.message().find("\"orders\":150"), std::string::npos) << refused.message();
+  EXPECT_TRUE(claim_run(*store_, "r2", more).is_ok());
+}
+
+TEST(OrderRunTest, RunIdsThatWouldMixRunsAreRefused) {
+  EXPECT_FALSE(run_id_problem("r1"));
+  EXPECT_TRUE(run_id_problem(""));
+  EXPECT_TRUE(run_id_problem("r1/x"));
+  EXPECT_TRUE(run_id_problem(std::string(kRunIdBytesMax + 1, 'r')));
+  EXPECT_EQ(workflow_id_prefix("r1"), "r1/");
 }
 
 // ---- the consistency check alone --------------------------------------------------------------

@@ -82,6 +82,14 @@ TimerId Engine::Core::schedule(Millis delay, std::string label, const caf::actor
   });
 }
 
+void Engine::Core::start_waker() {
+  if (!options.passivate_after) return;
+  std::call_once(waker_started, [this] {
+    std::shared_lock gate(send_gate);
+    if (!stopping) waker = spawn_waker(*system, *this);
+  });
+}
+
 Millis Engine::Core::jittered_delay(const RetryPolicy& policy, int retry) {
   std::lock_guard lock(rng_mutex);
   return policy.delay_before_retry(retry, rng);
@@ -142,7 +150,6 @@ Engine::Engine(EngineOptions options) : core_(std::make_shared<Core>()) {
   core.store_reader = spawn_store_reader(*core.system, core.store, core.store_retries_stop);
   core.supervisor = spawn_workflow_supervisor(*core.system, core);
   core.step_workers = spawn_step_worker_pool(*core.system, core.options.step_workers, core.options.step_queue_max);
-  if (core.options.passivate_after) core.waker = spawn_waker(*core.system, core);
 }
 
 Engine::~Engine() {
@@ -211,6 +218,7 @@ Status Engine::register_workflow(WorkflowDefinition definition) {
 }
 
 StartResult Engine::start(const std::string& definition, const std::string& workflow_id, Json input) {
+  core_->start_waker();
   return core_->start_workflow(definition, workflow_id, std::move(input));
 }
 
@@ -218,6 +226,7 @@ int Engine::recover() {
   auto live = core_->store->live_workflows();
   for (const auto& id : live) core_->send_from_outside(core_->supervisor, caf::make_message(spawn_atom::value, id, true));
   log_json(spdlog::level::info, {{"event", "engine_recovering"}, {"workflows", live.size()}, {"epoch", core_->epoch}});
+  core_->start_waker();  // after the spawns: a workflow it finds due is already running
   return static_cast<int>(live.size());
 }
 
@@ -252,6 +261,7 @@ Status Engine::signal(const std::string& workflow_id, const std::string& name, J
                          ") waits for no signal '" + name + "'" +
                          (known.empty() ? "; it waits for no signals" : "; it waits for: " + known));
   }
+  core_->start_waker();
   const uint64_t seq = core_->store->inbox_append(workflow_id, name, payload.dump(), core_->clock->now_ms());
   log_json(spdlog::level::info, {{"event", "signal_sent"}, {"workflow_id", workflow_id}, {"signal", name}, {"seq", seq}});
   core_->send_from_outside(core_->supervisor, caf::make_message(signal_atom::value, workflow_id));

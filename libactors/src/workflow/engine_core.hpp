@@ -31,6 +31,10 @@ struct Engine::Core : std::enable_shared_from_this<Engine::Core> {
   caf::actor store_writer;
   caf::actor store_reader;  // snapshot loads for actors, off the scheduler threads
   caf::actor waker;         // respawns passivated workflows whose timers are due
+  std::once_flag waker_started;
+  // Starts the waker (once): only after recover() or the first start/signal, so that it never
+  // brings back a workflow before the process has registered its definitions.
+  void start_waker();
   uint64_t epoch = 0;  // this engine's fencing epoch: every write carries it
   std::shared_ptr<std::atomic<bool>> store_retries_stop = std::make_shared<std::atomic<bool>>(false);
 

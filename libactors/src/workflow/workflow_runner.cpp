@@ -60,9 +60,11 @@ bool WorkflowRunner::load(const std::string& workflow_id, InstanceStart start, s
   if (terminal()) return false;
   definition_ = core_.find_definition(state_.definition, state_.version);
   if (!definition_) {
-    dead_letter("definition '" + state_.definition + "' v" + std::to_string(state_.version) + " is not registered");
-    commit();
-    return true;  // stays until the dead letter is durable
+    // Left as stored: a process that registers the definition (and recovers) runs it on.
+    log_json(spdlog::level::err, {{"event", "definition_missing"}, {"workflow_id", workflow_id},
+                                  {"detail", "definition '" + state_.definition + "' v" + std::to_string(state_.version) +
+                                                 " is not registered; the workflow stays as stored"}});
+    return false;
   }
   index(definition_->root);
 
