@@ -3,6 +3,7 @@
 // passivate while they sleep (after 100 ms), so the waker's reading of the store's wake-up index
 // is what brings them back.
 #include "child_process.hpp"
+#include "redis_server.hpp"
 #include "temp_dir.hpp"
 
 #include <actorflow/engine.hpp>
@@ -23,10 +24,7 @@ constexpr int kWorkflows = 20;
 constexpr const char* kSleepMs = "2500";
 constexpr const char* kPassivateAfterMs = "100";
 
-TEST(TimerCrash, SleepsInAKilledProcessFireOnceAtTheirTimeAfterARestart) {
-  TempDir dir;
-  const std::string spec = "sqlite:" + dir.file("timers.db");
-  auto store = make_sqlite_store(dir.file("timers.db"));
+void kill_while_sleeping_then_restart(const std::string& spec, const std::shared_ptr<Store>& store) {
   const std::vector<std::string> args{spec, std::to_string(kWorkflows), kSleepMs, kPassivateAfterMs};
 
   pid_t first = spawn_program(TIMER_PROBE_PATH, args);
@@ -65,6 +63,20 @@ TEST(TimerCrash, SleepsInAKilledProcessFireOnceAtTheirTimeAfterARestart) {
     EXPECT_EQ(started, 1) << id << ": the restarted process kept the stored timer";
     EXPECT_EQ(fired, 1) << id;
   }
+}
+
+TEST(TimerCrash, SqliteSleepsInAKilledProcessFireOnceAtTheirTimeAfterARestart) {
+  TempDir dir;
+  kill_while_sleeping_then_restart("sqlite:" + dir.file("timers.db"), make_sqlite_store(dir.file("timers.db")));
+}
+
+TEST(TimerCrash, RedisSleepsInAKilledProcessFireOnceAtTheirTimeAfterARestart) {
+  RedisServer redis;
+  RedisOptions options;
+  options.port = redis.port();
+  options.key_prefix = "timers:";
+  kill_while_sleeping_then_restart("redis:127.0.0.1:" + std::to_string(redis.port()) + ":timers:",
+                                   make_redis_store(options));
 }
 
 }  // namespace
