@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 namespace actorflow::testing {
 
 RetryPolicy quick_retry(int retries_max) {
@@ -47,6 +49,24 @@ std::vector<std::string> TestEngine::steps_of(const std::string& workflow_id, co
   for (const auto& event : engine->history(workflow_id))
     if (event.type == type) steps.push_back(event.step);
   return steps;
+}
+
+bool TestEngine::await_event(const std::string& workflow_id, const std::string& type,
+                             std::chrono::milliseconds real_wait) const {
+  const auto deadline = std::chrono::steady_clock::now() + real_wait;
+  do {
+    for (const auto& event : engine->history(workflow_id))
+      if (event.type == type) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  } while (std::chrono::steady_clock::now() < deadline);
+  return false;
+}
+
+bool TestEngine::await_no_instances(std::chrono::milliseconds real_wait) const {
+  const auto deadline = std::chrono::steady_clock::now() + real_wait;
+  while (engine->running_instances() != 0)
+    if (std::chrono::steady_clock::now() > deadline) return false;
+  return true;
 }
 
 std::vector<std::string> TestEngine::event_types(const std::string& workflow_id) const {

@@ -3,6 +3,7 @@
 #include <actorflow/engine.hpp>
 #include <actorflow/virtual_clock.hpp>
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,6 +22,13 @@ struct TestEngine {
 
   // Steps of the history events of `type`, in order.
   std::vector<std::string> steps_of(const std::string& workflow_id, const std::string& type) const;
+  // Waits (real time, bounded) until the history holds an event of `type`. The engine signals only
+  // terminal states, so this polls the store.
+  bool await_event(const std::string& workflow_id, const std::string& type,
+                   std::chrono::milliseconds real_wait = std::chrono::seconds(10)) const;
+  // Waits (real time, bounded) until no instance actor runs: passivated instances stop on their
+  // own threads after their check, and nothing outside the actor system is told.
+  bool await_no_instances(std::chrono::milliseconds real_wait = std::chrono::seconds(10)) const;
   // Event types of the history, in order.
   std::vector<std::string> event_types(const std::string& workflow_id) const;
 

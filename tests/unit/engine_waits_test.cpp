@@ -30,15 +30,6 @@ bool has_event(TestEngine& t, const std::string& id, const std::string& type, co
   return false;
 }
 
-// The instance stops on its own thread after its passivation check; the supervisor then forgets
-// it. Nothing outside the actor system is told, so this polls the count, with a deadline.
-bool await_no_instances(TestEngine& t) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (t.engine->running_instances() != 0)
-    if (std::chrono::steady_clock::now() > deadline) return false;
-  return true;
-}
-
 EngineOptions never_passivate() {
   EngineOptions options;
   options.passivate_after = std::nullopt;
@@ -358,7 +349,7 @@ TEST(Passivation, AnIdleWaitingInstanceIsStoppedAndASignalBringsItBack) {
   ASSERT_TRUE(t.engine->register_workflow(wait_then_step(WaitSpec("go", "go"))));
   t.engine->start("w", "wf-1");
   ASSERT_TRUE(t.clock->advance_to_timer("wf-1 passivate"));
-  ASSERT_TRUE(await_no_instances(t));
+  ASSERT_TRUE(t.await_no_instances());
 
   // A query reads the store: it does not wake the workflow.
   auto waiting = t.engine->query("wf-1");
@@ -384,7 +375,7 @@ TEST(Passivation, APassivatedSleepIsWokenByTheWakerAtItsTime) {
   const int64_t started = t.clock->now_ms();
   t.engine->start("w", "wf-1");
   ASSERT_TRUE(t.clock->advance_to_timer("wf-1 passivate"));
-  ASSERT_TRUE(await_no_instances(t));
+  ASSERT_TRUE(t.await_no_instances());
   const auto pending = t.clock->pending();
   EXPECT_TRUE(std::none_of(pending.begin(), pending.end(), [](const PendingTimer& p) { return p.label == "wf-1/nap sleep"; }))
       << "a passivated workflow holds no timer";

@@ -9,6 +9,7 @@
 #include <actorflow/history_event.hpp>
 #include <actorflow/json.hpp>
 #include <actorflow/retry_policy.hpp>
+#include <actorflow/schedule.hpp>
 #include <actorflow/status.hpp>
 #include <actorflow/step_handler.hpp>
 #include <actorflow/store.hpp>
@@ -72,6 +73,12 @@ class Engine {
   // Errors: no such workflow, the workflow has ended, or its definition waits for no such signal.
   Status signal(const std::string& workflow_id, const std::string& name, Json payload = Json::object());
 
+  // Cancels the workflow: nothing new starts, running steps finish, completed steps are
+  // compensated (newest first); it ends compensated with error "cancelled by <by>: <reason>".
+  // Stored in the workflow's inbox before this returns, like a signal. Errors: no such workflow,
+  // or it has ended.
+  Status cancel(const std::string& workflow_id, const std::string& by, const std::string& reason);
+
   // The workflow's status and data, read from the store: a waiting or passivated workflow is not
   // woken.
   std::optional<WorkflowInfo> query(const std::string& workflow_id) const;
@@ -87,6 +94,30 @@ class Engine {
 
   // Fault injection: makes the workflow's instance actor crash as if it had a bug.
   void crash_instance(const std::string& workflow_id);
+
+  // ---- Cron schedules (actorflow/schedule.hpp) ----
+  // Schedules are stored; they fire once recover() or one of the schedule methods below has been
+  // called in this process: register every definition a stored schedule names before that (a
+  // fire whose definition is missing waits, retried every wake_poll_interval). Each fire starts
+  // workflow "<schedule id>@<fire ms>" (idempotent: a fire repeated after a crash starts nothing).
+  // The first thing the scheduler does is catch up the fires missed while no engine ran.
+
+  // Stores the schedule and arms its first fire (the first cron time after now). Errors: bad id,
+  // cron text, policy limit or input, an unregistered definition. Creating an id that exists
+  // with the same spec changes nothing and is ok (so a program may create its schedules at every
+  // start); with a different spec it is an error: delete it first.
+  Status create_schedule(ScheduleSpec spec);
+  // Every stored schedule, by id, read from the store.
+  std::vector<ScheduleInfo> schedules() const;
+  std::optional<ScheduleInfo> schedule(const std::string& schedule_id) const;
+  // A paused schedule fires nothing (a buffered fire is dropped); its running workflows go on.
+  // Resuming goes on from now: the fires that fell while it was paused are not run (the catch-up
+  // policy is for fires missed while the engine was down). Pausing a paused schedule or resuming
+  // a running one is ok and changes nothing. Error: no such schedule.
+  Status pause_schedule(const std::string& schedule_id);
+  Status resume_schedule(const std::string& schedule_id);
+  // Removes the schedule; the workflows it started go on. Error: no such schedule.
+  Status delete_schedule(const std::string& schedule_id);
 
   Clock& clock() const;
   Store& store() const;

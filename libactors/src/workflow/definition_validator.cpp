@@ -103,6 +103,7 @@ class Validator {
   void check_wait(const Node& node, const std::string& location) {
     const WaitSpec& wait = node.wait;
     if (wait.signal.empty()) problem(location, "waits for no signal (empty signal name)");
+    else if (wait.signal[0] == '$') problem(location, "signal names starting with '$' are reserved ('" + wait.signal + "')");
     if (wait.timeout && wait.timeout->count() <= 0) problem(location, "timeout must be > 0 ms");
     if (wait.escalation_timeout && wait.escalation_timeout->count() <= 0)
       problem(location, "escalation timeout must be > 0 ms");

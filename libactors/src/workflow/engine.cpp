@@ -5,6 +5,7 @@
 #include "workflow/definition_validator.hpp"
 #include "workflow/engine_core.hpp"
 #include "workflow/messages.hpp"
+#include "schedule/scheduler.hpp"
 #include "store/store_reader.hpp"
 #include "store/store_writer.hpp"
 #include "workflow/step_worker_pool.hpp"
@@ -150,6 +151,7 @@ Engine::Engine(EngineOptions options) : core_(std::make_shared<Core>()) {
   core.store_reader = spawn_store_reader(*core.system, core.store, core.store_retries_stop);
   core.supervisor = spawn_workflow_supervisor(*core.system, core);
   core.step_workers = spawn_step_worker_pool(*core.system, core.options.step_workers, core.options.step_queue_max);
+  core.scheduler = spawn_scheduler(*core.system, core);  // idle until activate_scheduler
 }
 
 Engine::~Engine() {
@@ -163,6 +165,7 @@ Engine::~Engine() {
   caf::anon_send_exit(core.store_writer, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(core.store_reader, caf::exit_reason::user_shutdown);
   if (core.waker) caf::anon_send_exit(core.waker, caf::exit_reason::user_shutdown);
+  if (core.scheduler) caf::anon_send_exit(core.scheduler, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(core.step_workers, caf::exit_reason::user_shutdown);
   {
     std::shared_lock lock(core.registry_mutex);
@@ -173,6 +176,7 @@ Engine::~Engine() {
   core.store_writer = nullptr;
   core.store_reader = nullptr;
   core.waker = nullptr;
+  core.scheduler = nullptr;
   core.breakers.clear();
   core.system->await_all_actors_done();
   core.system.reset();
@@ -227,6 +231,7 @@ int Engine::recover() {
   for (const auto& id : live) core_->send_from_outside(core_->supervisor, caf::make_message(spawn_atom::value, id, true));
   log_json(spdlog::level::info, {{"event", "engine_recovering"}, {"workflows", live.size()}, {"epoch", core_->epoch}});
   core_->start_waker();  // after the spawns: a workflow it finds due is already running
+  activate_scheduler(*core_);  // cron schedules: catch up, then fire
   return static_cast<int>(live.size());
 }
 
@@ -239,15 +244,37 @@ void collect_signals(const Node& node, std::set<std::string>& names) {
 
 }  // namespace
 
-Status Engine::signal(const std::string& workflow_id, const std::string& name, Json payload) {
-  auto stored = core_->store->load(workflow_id);
+// The workflow's state when it can still take a signal, or why it cannot.
+std::variant<WorkflowState, Status> Engine::Core::signallable(const std::string& workflow_id, const std::string& what) {
+  auto stored = store->load(workflow_id);
   if (!stored) return Status::error("no workflow '" + workflow_id + "'");
   std::string error;
   auto state = decode_state(stored->snapshot, &error);
   if (!state) return Status::error("workflow '" + workflow_id + "' cannot take signals: " + error);
   if (is_terminal(state->status))
     return Status::error("workflow '" + workflow_id + "' has ended (" + std::string(to_string(state->status)) +
-                         "); signal '" + name + "' was not delivered");
+                         "); " + what + " was not delivered");
+  return std::move(*state);
+}
+
+void Engine::Core::deliver(const std::string& workflow_id, const std::string& name, const Json& payload) {
+  start_waker();
+  const uint64_t seq = store->inbox_append(workflow_id, name, payload.dump(), clock->now_ms());
+  log_json(spdlog::level::info, {{"event", "signal_sent"}, {"workflow_id", workflow_id}, {"signal", name}, {"seq", seq}});
+  send_from_outside(supervisor, caf::make_message(signal_atom::value, workflow_id));
+}
+
+Status Engine::cancel(const std::string& workflow_id, const std::string& by, const std::string& reason) {
+  auto checked = core_->signallable(workflow_id, "the cancel");
+  if (auto* problem = std::get_if<Status>(&checked)) return *problem;
+  core_->deliver(workflow_id, kCancelSignal, Json{{"by", by}, {"reason", reason}});
+  return Status::ok();
+}
+
+Status Engine::signal(const std::string& workflow_id, const std::string& name, Json payload) {
+  auto checked = core_->signallable(workflow_id, "signal '" + name + "'");
+  if (auto* problem = std::get_if<Status>(&checked)) return *problem;
+  const WorkflowState* state = &std::get<WorkflowState>(checked);
   auto definition = core_->find_definition(state->definition, state->version);
   if (!definition)
     return Status::error("workflow '" + workflow_id + "': definition '" + state->definition + "' v" +
@@ -261,10 +288,7 @@ Status Engine::signal(const std::string& workflow_id, const std::string& name, J
                          ") waits for no signal '" + name + "'" +
                          (known.empty() ? "; it waits for no signals" : "; it waits for: " + known));
   }
-  core_->start_waker();
-  const uint64_t seq = core_->store->inbox_append(workflow_id, name, payload.dump(), core_->clock->now_ms());
-  log_json(spdlog::level::info, {{"event", "signal_sent"}, {"workflow_id", workflow_id}, {"signal", name}, {"seq", seq}});
-  core_->send_from_outside(core_->supervisor, caf::make_message(signal_atom::value, workflow_id));
+  core_->deliver(workflow_id, name, payload);
   return Status::ok();
 }
 

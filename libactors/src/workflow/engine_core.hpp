@@ -31,6 +31,7 @@ struct Engine::Core : std::enable_shared_from_this<Engine::Core> {
   caf::actor store_writer;
   caf::actor store_reader;  // snapshot loads for actors, off the scheduler threads
   caf::actor waker;         // respawns passivated workflows whose timers are due
+  caf::actor scheduler;     // fires cron schedules (src/schedule/scheduler.hpp)
   std::once_flag waker_started;
   // Starts the waker (once): only after recover() or the first start/signal, so that it never
   // brings back a workflow before the process has registered its definitions.
@@ -77,6 +78,11 @@ struct Engine::Core : std::enable_shared_from_this<Engine::Core> {
 
   // Numbers and times `event`, adds it to the state's unsaved history and logs it as a JSON line.
   void record(WorkflowState& state, HistoryEvent event);
+  // The workflow's state when it is there and not terminal, or what stops a signal (`what`).
+  std::variant<WorkflowState, Status> signallable(const std::string& workflow_id, const std::string& what);
+  // Appends the signal to the workflow's inbox (durably), then tells the supervisor.
+  void deliver(const std::string& workflow_id, const std::string& name, const Json& payload);
+
   // The write that makes the state durable, carrying its unsaved history and dead letter.
   WorkflowWrite make_write(WorkflowState& state);
   // Wakes Engine::wait callers: a workflow became terminal.

@@ -23,6 +23,10 @@ using signal_atom = caf::atom_constant<caf::atom("signal")>;        // engine ->
 using wake_atom = caf::atom_constant<caf::atom("wake")>;            // waker -> supervisor: a durable timer is due
 using passivate_atom = caf::atom_constant<caf::atom("passivate")>;  // clock -> instance: idle long enough?
 
+// The inbox signal Engine::cancel sends; failed_step holds the marker once a cancel is taken.
+inline constexpr const char* kCancelSignal = "$cancel";
+inline constexpr const char* kCancelledMarker = "$cancelled";
+
 enum class TimerKind : uint8_t { timeout, backoff, breaker_wait, wake };
 
 // One handler call for a step worker: a sync handler, whose result the worker sends to

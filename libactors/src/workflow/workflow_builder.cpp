@@ -38,20 +38,16 @@ WaitSpec& WaitSpec::on_timeout_escalate(const Sequence& escalation, std::optiona
 }
 
 Sequence& Sequence::sleep(std::string name, Millis duration) {
-  Node node;
+  Node& node = nodes_.emplace_back();
   node.kind = Node::Kind::sleep;
   node.name = std::move(name);
   node.sleep_for = duration;
-  nodes_.push_back(std::move(node));
   return *this;
 }
 
 Sequence& Sequence::sleep_until(std::string name, std::string json_pointer) {
-  Node node;
-  node.kind = Node::Kind::sleep;
-  node.name = std::move(name);
-  node.sleep_until_pointer = std::move(json_pointer);
-  nodes_.push_back(std::move(node));
+  sleep(std::move(name), Millis(0));
+  nodes_.back().sleep_until_pointer = std::move(json_pointer);
   return *this;
 }
 

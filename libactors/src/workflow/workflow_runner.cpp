@@ -203,7 +203,7 @@ void WorkflowRunner::cancel_waiting_steps() {
       continue;
     clear_flight(path);
     record("step_cancelled", path, rec.attempts, std::string(to_string(rec.status)), "cancelled", -1,
-           "step '" + state_.failed_step + "' failed");
+           state_.failed_step == kCancelledMarker ? state_.error : "step '" + state_.failed_step + "' failed");
     rec.status = StepStatus::cancelled;
     rec.retry_at_ms = 0;
   }
@@ -216,6 +216,11 @@ bool WorkflowRunner::anything_in_flight() const {
 }
 
 void WorkflowRunner::handle_failure() {
+  if (state_.failed_step == kCancelledMarker) {
+    record("workflow_compensating", {}, 0, "running", "compensating", -1, state_.error);
+    state_.status = WorkflowStatus::compensating;
+    return;
+  }
   const Node& failed = *nodes_.at(state_.failed_step);
   switch (strategy_of(failed)) {
     case ErrorStrategy::retry:

@@ -77,6 +77,7 @@ class WorkflowRunner {
   void fail_wait(const Node& node, const std::string& error);
   void schedule_wake(const Node& node);
   void take_signals(const std::vector<InboxSignal>& inbox);
+  void cancel_requested(const Json& request);
   bool idle() const;
   void arm_passivation();
 

@@ -170,9 +170,25 @@ void WorkflowRunner::take_signals(const std::vector<InboxSignal>& inbox) {
     state_.inbox_seen = signal.seq;
     Json payload = Json::parse(signal.payload, nullptr, /*allow_exceptions=*/false);
     if (payload.is_discarded()) payload = signal.payload;  // kept as text rather than lost
+    if (signal.name == kCancelSignal) {
+      cancel_requested(payload);
+      continue;
+    }
     record("signal_received", {}, 0, {}, {}, -1, "signal '" + signal.name + "' #" + std::to_string(signal.seq));
     state_.pending_signals.push_back({signal.seq, signal.name, std::move(payload), signal.at_ms});
   }
+}
+
+// Cancellation works like a failure of the whole workflow: nothing new starts, waits and backoffs
+// are cancelled, running steps finish, then completed steps are compensated, newest first.
+void WorkflowRunner::cancel_requested(const Json& request) {
+  const std::string by = request.value("by", "");
+  const std::string reason = request.value("reason", "");
+  record("workflow_cancel_requested", {}, 0, {}, {}, -1, (by.empty() ? "" : "by " + by + ": ") + reason);
+  if (state_.status != WorkflowStatus::running || state_.failed_step == kCancelledMarker) return;
+  if (!state_.failed_step.empty()) return;  // already failing: it compensates anyway
+  state_.failed_step = kCancelledMarker;
+  state_.error = "cancelled" + (by.empty() ? std::string() : " by " + by) + (reason.empty() ? "" : ": " + reason);
 }
 
 void WorkflowRunner::on_signal_notice() {

@@ -1,0 +1,560 @@
+#include "node_config.hpp"
+
+#include <actorflow/store.hpp>
+#include <actorflow/yaml_definition.hpp>
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <span>
+#include <sstream>
+#include <system_error>
+
+namespace actorflow::node {
+namespace {
+
+constexpr uintmax_t kConfigBytesMax = 1 << 20;  // a node config is a page of YAML, not a data file
+constexpr size_t kNodeIdCharsMax = 64;
+
+using Keys = std::span<const std::string_view>;
+
+constexpr std::string_view kTopKeys[]{"node", "http", "cluster", "store", "defaults", "engine", "log"};
+constexpr std::string_view kNodeKeys[]{"id", "workflows_dir", "drain_timeout"};
+constexpr std::string_view kHttpKeys[]{"listen"};
+constexpr std::string_view kClusterKeys[]{"listen", "shards"};
+constexpr std::string_view kDefaultsKeys[]{"step_timeout",          "retries_max",       "error_strategy",
+                             "retry_backoff_initial", "retry_backoff_max", "retry_backoff_multiplier",
+                             "retry_jitter"};
+constexpr std::string_view kEngineKeys[]{"step_workers",          "step_queue_max",          "scheduler_threads",
+                           "instance_restarts_max", "instance_restart_period", "breaker_waits_max",
+                           "passivate_after",       "wake_poll_interval"};
+constexpr std::string_view kLogKeys[]{"level", "format"};
+constexpr std::string_view kLogLevels[]{"trace", "debug", "info", "warn", "error", "critical", "off"};
+constexpr std::string_view kLogFormats[]{"json", "text"};
+constexpr std::string_view kErrorStrategies[]{"retry", "compensate", "dead-letter", "retry-then-compensate"};
+
+std::string join(Keys words, std::string_view separator = ", ") {
+  std::string out;
+  for (auto w : words) {
+    if (!out.empty()) out += separator;
+    out += w;
+  }
+  return out;
+}
+
+std::string one_of_text(Keys words) { return "one of " + join(words); }
+
+// Edit distance, case-insensitive: how many single-character changes turn `a` into `b`.
+size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t above = row[j];
+      const bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
+                        std::tolower(static_cast<unsigned char>(b[j - 1]));
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (same ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// The words of a key, sorted: "max_retries" and "retries_max" have the same.
+std::vector<std::string> sorted_words(std::string_view key) {
+  std::vector<std::string> words;
+  std::string word;
+  for (char c : key) {
+    if (c == '_' || c == '-') {
+      if (!word.empty()) words.push_back(std::move(word));
+      word.clear();
+    } else {
+      word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+  }
+  if (!word.empty()) words.push_back(std::move(word));
+  std::sort(words.begin(), words.end());
+  return words;
+}
+
+// The candidate `text` was probably meant as, if one is close enough: a typo of at most a third
+// of its length (at least one, at most three characters), the same words in another order, or a
+// part or extension of exactly one candidate.
+std::optional<std::string_view> closest(std::string_view text, Keys candidates) {
+  if (text.empty()) return std::nullopt;
+  const size_t allowed = std::clamp<size_t>(text.size() / 3, 1, 3);
+  std::optional<std::string_view> best;
+  size_t best_distance = allowed + 1;
+  for (auto c : candidates) {
+    const size_t d = edit_distance(text, c);
+    if (d < best_distance) {
+      best = c;
+      best_distance = d;
+    }
+  }
+  if (best) return best;
+  const auto words = sorted_words(text);
+  for (auto c : candidates)
+    if (sorted_words(c) == words) return c;
+  // One contains the other, for exactly one candidate: "step_timeout" for "timeout", "warn" for
+  // "warning".
+  for (auto c : candidates) {
+    const bool contains = (text.size() >= 4 && c.find(text) != std::string_view::npos) ||
+                          (c.size() >= 4 && text.find(c) != std::string_view::npos);
+    if (!contains) continue;
+    if (best) return std::nullopt;
+    best = c;
+  }
+  return best;
+}
+
+std::string did_you_mean(std::string_view text, Keys candidates) {
+  const auto best = closest(text, candidates);
+  return best ? " (did you mean '" + std::string(*best) + "'?)" : "";
+}
+
+// "24h", "1m", "1500ms": the biggest unit that states the duration exactly.
+std::string duration_text(Millis d) {
+  const int64_t ms = d.count();
+  if (ms != 0 && ms % 3'600'000 == 0) return std::to_string(ms / 3'600'000) + "h";
+  if (ms != 0 && ms % 60'000 == 0) return std::to_string(ms / 60'000) + "m";
+  if (ms != 0 && ms % 1'000 == 0) return std::to_string(ms / 1'000) + "s";
+  return std::to_string(ms) + "ms";
+}
+
+std::optional<int64_t> parse_integer(std::string_view text) {
+  int64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+std::optional<double> parse_number(std::string_view text) {
+  double value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size() || !std::isfinite(value))
+    return std::nullopt;
+  return value;
+}
+
+struct HostPort {
+  std::string host;
+  int port = 0;
+};
+
+// host:port, an IPv6 host in brackets. Nothing when the form is wrong; port 0 when it is no port
+// from 1 to 65535.
+std::optional<HostPort> parse_host_port(std::string_view text) {
+  size_t colon = std::string_view::npos;
+  HostPort out;
+  if (!text.empty() && text.front() == '[') {
+    const size_t close = text.find(']');
+    if (close == std::string_view::npos || close == 1 || close + 1 >= text.size() || text[close + 1] != ':')
+      return std::nullopt;
+    out.host = std::string(text.substr(0, close + 1));
+    colon = close + 1;
+  } else {
+    colon = text.rfind(':');
+    if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+    out.host = std::string(text.substr(0, colon));
+    const bool host_ok = std::all_of(out.host.begin(), out.host.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_';
+    });
+    if (!host_ok) return std::nullopt;
+  }
+  const std::string_view port = text.substr(colon + 1);
+  const auto is_digit = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; };
+  if (port.empty() || !std::all_of(port.begin(), port.end(), is_digit)) return std::nullopt;
+  const auto value = parse_integer(port);
+  out.port = value && *value >= 1 && *value <= 65535 ? static_cast<int>(*value) : 0;
+  return out;
+}
+
+std::string lowercase(std::string text) {
+  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+bool is_wildcard_host(const std::string& host) { return host == "0.0.0.0" || host == "[::]"; }
+
+// One value in the file: its key path ("log.level"), its node and where it is (for an empty
+// value: where its key is, because yaml-cpp places nulls at the next token).
+struct Value {
+  std::string path;
+  YAML::Node node;
+  YAML::Mark mark;
+  YAML::Mark key_mark;  // where its key is (for the whole file: where the file starts)
+};
+
+std::string got_text(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Null: return "nothing";
+    case YAML::NodeType::Sequence: return "a list";
+    case YAML::NodeType::Map: return "a map";
+    case YAML::NodeType::Scalar: return "'" + node.Scalar() + "'";
+    case YAML::NodeType::Undefined: break;
+  }
+  return "nothing";
+}
+
+class Loader {
+ public:
+  explicit Loader(std::string source) : source_(std::move(source)) {}
+
+  std::vector<std::string> problems() && { return std::move(problems_); }
+
+  void problem(const YAML::Mark& at, const std::string& what) { problems_.push_back(where(at) + ": " + what); }
+
+  // Reports `v` as not what `expected` says; `hint` is appended (a "did you mean").
+  void bad(const Value& v, const std::string& expected, const std::string& hint = "") {
+    problem(v.mark, prefix(v.path) + "expected " + expected + ", got " + got_text(v.node) + hint);
+    failed_.insert(v.path);
+  }
+
+  // The entries of the map `v` whose keys are among `keys`. Reports a value that is no map, an
+  // unknown key, a key that is no name and a repeated key. An empty value is an empty map.
+  std::map<std::string, Value> section(const Value& v, Keys keys, const std::string& what) {
+    std::map<std::string, Value> entries;
+    if (v.node.IsNull()) return entries;
+    if (!v.node.IsMap()) {
+      bad(v, "a map of " + what + " (" + join(keys) + ")");
+      return entries;
+    }
+    // By value: yaml-cpp's it->first points into a temporary.
+    for (const auto& pair : v.node) {
+      const YAML::Node key = pair.first;
+      const YAML::Node value = pair.second;
+      if (!key.IsScalar()) {
+        problem(key.Mark(), prefix(v.path) + "expected a key name, got " + got_text(key));
+        continue;
+      }
+      const std::string& name = key.Scalar();
+      const std::string path = v.path.empty() ? name : v.path + "." + name;
+      if (std::find(keys.begin(), keys.end(), name) == keys.end()) {
+        problem(key.Mark(), path + ": unknown key; expected " + one_of_text(keys) +
+                                (v.path.empty() ? "" : " in " + v.path) + did_you_mean(name, keys));
+        continue;
+      }
+      const auto [existing, inserted] =
+          entries.try_emplace(name, Value{path, value, value_mark(key, value), key.Mark()});
+      if (!inserted) {
+        problem(key.Mark(), path + ": repeated key (first at line " + std::to_string(existing->second.mark.line + 1) +
+                                "); expected each key once");
+      }
+    }
+    return entries;
+  }
+
+  // The text of scalar `v`, or nothing (reported) when it is no scalar.
+  std::optional<std::string> scalar(const Value& v, const std::string& expected) {
+    if (!v.node.IsScalar()) {
+      bad(v, expected);
+      return std::nullopt;
+    }
+    return v.node.Scalar();
+  }
+
+  void integer(const Value* v, int& out, int64_t min, int64_t max) {
+    if (!v) return;
+    const std::string expected = "an integer from " + std::to_string(min) + " to " + std::to_string(max);
+    const auto text = scalar(*v, expected);
+    if (!text) return;
+    const auto value = parse_integer(*text);
+    if (!value || *value < min || *value > max) return bad(*v, expected);
+    out = static_cast<int>(*value);
+  }
+
+  // A number in [min, max], or in [min, max) when `max_excluded`.
+  void number(const Value* v, double& out, double min, double max, bool max_excluded) {
+    if (!v) return;
+    std::ostringstream expected;
+    expected << "a number from " << min << (max_excluded ? " up to (not including) " : " to ") << max;
+    const auto text = scalar(*v, expected.str());
+    if (!text) return;
+    const auto value = parse_number(*text);
+    if (!value || *value < min || *value > max || (max_excluded && *value == max)) return bad(*v, expected.str());
+    out = *value;
+  }
+
+  void duration(const Value* v, Millis& out, Millis min, Millis max) {
+    if (!v) return;
+    const std::string expected = duration_expected(min, max);
+    const auto text = scalar(*v, expected);
+    if (!text) return;
+    const auto value = actorflow::parse_duration(*text);
+    if (!value || *value < min || *value > max) return bad(*v, expected);
+    out = *value;
+  }
+
+  // A duration, or "never" (nothing).
+  void duration_or_never(const Value* v, std::optional<Millis>& out, Millis min, Millis max) {
+    if (!v) return;
+    const std::string expected = duration_expected(min, max) + " or never";
+    const auto text = scalar(*v, expected);
+    if (!text) return;
+    if (*text == "never") {
+      out.reset();
+      return;
+    }
+    const auto value = actorflow::parse_duration(*text);
+    if (!value || *value < min || *value > max) return bad(*v, expected);
+    out = *value;
+  }
+
+  void word(const Value* v, std::string& out, Keys allowed) {
+    if (!v) return;
+    const auto text = scalar(*v, one_of_text(allowed));
+    if (!text) return;
+    if (std::find(allowed.begin(), allowed.end(), *text) == allowed.end())
+      return bad(*v, one_of_text(allowed), did_you_mean(*text, allowed));
+    out = *text;
+  }
+
+  void address(const Value* v, std::string& out) {
+    if (!v) return;
+    const std::string expected = "host:port (e.g. 127.0.0.1:8080 or [::1]:8080)";
+    const auto text = scalar(*v, expected);
+    if (!text) return;
+    const auto parsed = parse_host_port(*text);
+    if (!parsed) return bad(*v, expected);
+    if (parsed->port == 0) return bad(*v, "host:port with a port from 1 to 65535");
+    out = *text;
+  }
+
+  // A spec as open_store takes it, checked without opening anything.
+  void store_spec(const Value* v, std::string& out) {
+    if (!v) return;
+    const std::string expected = "memory, sqlite:<path> or redis:<host>:<port>[:<prefix>]";
+    const auto text = scalar(*v, expected);
+    if (!text) return;
+    const std::string& spec = *text;
+    if (spec == "memory" || (spec.rfind("sqlite:", 0) == 0 && spec.size() > 7)) {
+      out = spec;
+      return;
+    }
+    if (spec.rfind("redis:", 0) != 0) return bad(*v, expected);
+    const std::string_view rest = std::string_view(spec).substr(6);  // <host>:<port>[:<prefix>]
+    const size_t host_end = rest.find(':');
+    std::string_view port = host_end == std::string_view::npos ? "" : rest.substr(host_end + 1);
+    port = port.substr(0, port.find(':'));
+    const auto port_value = parse_integer(port);
+    if (host_end == std::string_view::npos || host_end == 0 || !port_value || *port_value < 1 || *port_value > 65535)
+      return bad(*v, "redis:<host>:<port>[:<prefix>] with a port from 1 to 65535");
+    out = spec;
+  }
+
+  bool failed(const std::string& path) const { return failed_.count(path) != 0; }
+
+ private:
+  static std::string prefix(const std::string& path) { return path.empty() ? "" : path + ": "; }
+
+  static std::string duration_expected(Millis min, Millis max) {
+    return "a duration from " + duration_text(min) + " to " + duration_text(max) + " (e.g. 500ms, 30s, 5m, 2h, 1h30m)";
+  }
+
+  static YAML::Mark value_mark(const YAML::Node& key, const YAML::Node& value) {
+    return value.IsNull() || value.Mark().is_null() ? key.Mark() : value.Mark();
+  }
+
+  std::string where(const YAML::Mark& at) const {
+    if (at.is_null() || at.line < 0) return source_ + ":1:1";
+    return source_ + ":" + std::to_string(at.line + 1) + ":" + std::to_string(at.column + 1);
+  }
+
+  std::string source_;
+  std::vector<std::string> problems_;
+  std::set<std::string> failed_;  // key paths whose value was refused
+};
+
+const Value* find(const std::map<std::string, Value>& entries, const std::string& key) {
+  const auto it = entries.find(key);
+  return it == entries.end() ? nullptr : &it->second;
+}
+
+void read_node_id(Loader& loader, const Value* v, const Value& section, NodeConfig& config) {
+  const std::string expected =
+      "the node's id: 1 to " + std::to_string(kNodeIdCharsMax) + " letters, digits, '.', '_' or '-'";
+  if (!v) {
+    loader.problem(section.key_mark, "node.id: missing; expected " + expected);
+    return;
+  }
+  const auto text = loader.scalar(*v, expected);
+  if (!text) return;
+  const bool ok = !text->empty() && text->size() <= kNodeIdCharsMax &&
+                  std::all_of(text->begin(), text->end(), [](char c) {
+                    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+                  });
+  if (!ok) return loader.bad(*v, expected);
+  config.node_id = *text;
+}
+
+void read_config(Loader& loader, const Value& root, NodeConfig& config) {
+  const auto top = loader.section(root, kTopKeys, "sections");
+  const auto sub = [&](const std::string& name, Keys keys, const std::string& what) {
+    const Value* v = find(top, name);
+    return v ? loader.section(*v, keys, what) : std::map<std::string, Value>{};
+  };
+  const auto at_or_root = [&](const std::string& name) -> const Value& {
+    const Value* v = find(top, name);
+    return v ? *v : root;
+  };
+
+  const auto node = sub("node", kNodeKeys, "node settings");
+  if (!loader.failed("") && !loader.failed("node")) read_node_id(loader, find(node, "id"), at_or_root("node"), config);
+  if (const Value* v = find(node, "workflows_dir")) {
+    const std::string expected = "a directory path";
+    if (const auto text = loader.scalar(*v, expected)) {
+      if (text->empty()) loader.bad(*v, expected);
+      else config.workflows_dir = *text;
+    }
+  }
+  loader.duration(find(node, "drain_timeout"), config.drain_timeout, Millis(0), Millis(3'600'000));
+
+  const auto http = sub("http", kHttpKeys, "HTTP settings");
+  loader.address(find(http, "listen"), config.http_listen);
+
+  const auto cluster = sub("cluster", kClusterKeys, "cluster settings");
+  loader.address(find(cluster, "listen"), config.cluster_listen);
+  loader.integer(find(cluster, "shards"), config.shards, 1, 4096);
+
+  loader.store_spec(find(top, "store"), config.store);
+
+  const Millis day(24 * 3'600'000);
+  const auto defaults = sub("defaults", kDefaultsKeys, "step defaults");
+  loader.duration(find(defaults, "step_timeout"), config.timeout_default, Millis(1), day);
+  loader.integer(find(defaults, "retries_max"), config.max_retries, 0, 1000);
+  if (const Value* v = find(defaults, "error_strategy")) {
+    // As the engine reads it: "dead_letter" is "dead-letter".
+    if (const auto text = loader.scalar(*v, one_of_text(kErrorStrategies))) {
+      if (const auto strategy = parse_error_strategy(*text)) config.error_strategy = *strategy;
+      else loader.bad(*v, one_of_text(kErrorStrategies), did_you_mean(*text, kErrorStrategies));
+    }
+  }
+  loader.duration(find(defaults, "retry_backoff_initial"), config.retry_backoff_initial, Millis(1), day);
+  loader.duration(find(defaults, "retry_backoff_max"), config.retry_backoff_max, Millis(1), day);
+  loader.number(find(defaults, "retry_backoff_multiplier"), config.retry_backoff_multiplier, 1.0, 100.0, false);
+  loader.number(find(defaults, "retry_jitter"), config.retry_jitter, 0.0, 1.0, true);
+
+  const auto engine = sub("engine", kEngineKeys, "engine settings");
+  loader.integer(find(engine, "step_workers"), config.step_workers, 1, 1024);
+  loader.integer(find(engine, "step_queue_max"), config.step_queue_max, 1, 10'000'000);
+  loader.integer(find(engine, "scheduler_threads"), config.scheduler_threads, 0, 1024);
+  loader.integer(find(engine, "instance_restarts_max"), config.instance_restarts_max, 0, 1000);
+  loader.duration(find(engine, "instance_restart_period"), config.instance_restart_period, Millis(1), day);
+  loader.integer(find(engine, "breaker_waits_max"), config.breaker_waits_max, 1, 1'000'000);
+  loader.duration_or_never(find(engine, "passivate_after"), config.passivate_after, Millis(1), day);
+  loader.duration(find(engine, "wake_poll_interval"), config.wake_poll_interval, Millis(10), Millis(60'000));
+
+  const auto log = sub("log", kLogKeys, "log settings");
+  loader.word(find(log, "level"), config.log_level, kLogLevels);
+  loader.word(find(log, "format"), config.log_format, kLogFormats);
+
+  // Values that must agree with each other; checked only when each was read without a problem.
+  const Value* initial = find(defaults, "retry_backoff_initial");
+  const Value* max = find(defaults, "retry_backoff_max");
+  if (config.retry_backoff_max < config.retry_backoff_initial && !loader.failed("defaults.retry_backoff_initial") &&
+      !loader.failed("defaults.retry_backoff_max")) {
+    if (max)
+      loader.bad(*max, "a duration of at least defaults.retry_backoff_initial (" +
+                           duration_text(config.retry_backoff_initial) + ")");
+    else
+      loader.bad(*initial, "a duration of at most defaults.retry_backoff_max (" +
+                               duration_text(config.retry_backoff_max) + ")");
+  }
+  const auto http_address = parse_host_port(config.http_listen);
+  const auto cluster_address = parse_host_port(config.cluster_listen);
+  if (http_address && cluster_address && http_address->port == cluster_address->port &&
+      (lowercase(http_address->host) == lowercase(cluster_address->host) || is_wildcard_host(http_address->host) ||
+       is_wildcard_host(cluster_address->host)) &&
+      !loader.failed("http.listen") && !loader.failed("cluster.listen")) {
+    const Value* clash = find(cluster, "listen") ? find(cluster, "listen") : find(http, "listen");
+    const std::string other = clash->path == "cluster.listen" ? "http.listen" : "cluster.listen";
+    loader.bad(*clash, "an address whose port differs from " + other + " (" +
+                           (other == "http.listen" ? config.http_listen : config.cluster_listen) + ")");
+  }
+}
+
+}  // namespace
+
+NodeConfigResult load_node_config_yaml(std::string_view text, const std::string& source_name) {
+  NodeConfigResult result;
+  if (text.size() > kConfigBytesMax) {
+    result.problems.push_back(source_name + ": is " + std::to_string(text.size()) +
+                              " bytes; expected a node config of at most " + std::to_string(kConfigBytesMax) +
+                              " bytes");
+    return result;
+  }
+  Loader loader(source_name);
+  NodeConfig config;
+  try {
+    const std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
+    if (documents.size() > 1)
+      loader.problem(documents[1].Mark(), "expected one YAML document, found " + std::to_string(documents.size()));
+    Value root{"", documents.empty() ? YAML::Node() : documents.front(), YAML::Mark(), YAML::Mark()};
+    if (!documents.empty()) root.mark = root.key_mark = documents.front().Mark();
+    read_config(loader, root, config);
+  } catch (const YAML::Exception& e) {
+    loader.problem(e.mark, "malformed YAML: " + e.msg);
+  }
+  result.problems = std::move(loader).problems();
+  if (result.problems.empty()) result.config = std::move(config);
+  return result;
+}
+
+NodeConfigResult load_node_config_file(const std::string& path) {
+  const auto fail = [&](const std::string& what) {
+    NodeConfigResult result;
+    result.problems.push_back(path + ": " + what);
+    return result;
+  };
+  std::error_code error;
+  const auto status = std::filesystem::status(path, error);
+  if (error || !std::filesystem::exists(status))
+    return fail("cannot read: " + (error ? error.message() : std::string("no such file")) +
+                "; expected a YAML node config file");
+  if (!std::filesystem::is_regular_file(status)) return fail("is not a file; expected a YAML node config file");
+  const uintmax_t size = std::filesystem::file_size(path, error);
+  if (error) return fail("cannot read: " + error.message() + "; expected a YAML node config file");
+  if (size > kConfigBytesMax)
+    return fail("is " + std::to_string(size) + " bytes; expected a node config of at most " +
+                std::to_string(kConfigBytesMax) + " bytes");
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!in) return fail(std::string("cannot read: ") + std::strerror(errno) + "; expected a YAML node config file");
+  return load_node_config_yaml(text.str(), path);
+}
+
+EngineOptions engine_options(const NodeConfig& config) {
+  EngineOptions options;
+  options.store = open_store(config.store);
+  options.step_timeout_default = config.timeout_default;
+  options.retry_default.retries_max = config.max_retries;
+  options.retry_default.interval_initial = config.retry_backoff_initial;
+  options.retry_default.interval_max = config.retry_backoff_max;
+  options.retry_default.multiplier = config.retry_backoff_multiplier;
+  options.retry_default.jitter = config.retry_jitter;
+  options.strategy_default = config.error_strategy;
+  options.step_workers = config.step_workers;
+  options.step_queue_max = config.step_queue_max;
+  options.scheduler_threads = config.scheduler_threads;
+  options.instance_restarts_max = config.instance_restarts_max;
+  options.instance_restart_period = config.instance_restart_period;
+  options.breaker_waits_max = config.breaker_waits_max;
+  options.passivate_after = config.passivate_after;
+  options.wake_poll_interval = config.wake_poll_interval;
+  return options;
+}
+
+}  // namespace actorflow::node

@@ -1,0 +1,76 @@
+#pragma once
+// The node daemon's configuration: one YAML file (config/node.yaml documents every key). Loading
+// checks the whole file and reports every problem at once, each naming the file, line and column,
+// the key, and what is accepted, e.g.
+//   node.yaml:7:11: cluster.shards: expected an integer from 1 to 4096, got '0'
+//   node.yaml:3:3: cluster.shard: unknown key; expected one of listen, shards in cluster (did you mean 'shards'?)
+// so a node refuses to start on an unknown key or a bad value instead of running with a guess.
+#include <actorflow/clock.hpp>
+#include <actorflow/engine.hpp>
+#include <actorflow/error_strategy.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace actorflow::node {
+
+// Every value with its default; the YAML key that sets it is in the comment. Durations are written
+// as in workflow definitions (actorflow::parse_duration): an integer and a unit, ms s m h d, several
+// may follow each other ("500ms", "30s", "5m", "2h", "1h30m").
+struct NodeConfig {
+  // node:
+  std::string node_id;                           // node.id (required): [A-Za-z0-9._-], at most 64
+  std::string workflows_dir = "config/workflows";  // node.workflows_dir
+  Millis drain_timeout{30'000};                  // node.drain_timeout: shutdown waits this long for steps
+
+  // http: / cluster: (addresses are host:port, loopback unless configured otherwise)
+  std::string http_listen = "127.0.0.1:8080";     // http.listen
+  std::string cluster_listen = "127.0.0.1:7400";  // cluster.listen
+  int shards = 16;                                // cluster.shards: 1..4096
+
+  // store: one spec as actorflow::open_store takes it
+  std::string store = "sqlite:actorflow.db";  // store
+
+  // defaults: for steps and workflows that do not set their own
+  Millis timeout_default{30'000};            // defaults.step_timeout
+  int max_retries = 3;                       // defaults.retries_max: 0..1000
+  Millis retry_backoff_initial{1'000};       // defaults.retry_backoff_initial
+  Millis retry_backoff_max{60'000};          // defaults.retry_backoff_max
+  double retry_backoff_multiplier = 2.0;     // defaults.retry_backoff_multiplier: 1..100
+  double retry_jitter = 0.2;                 // defaults.retry_jitter: [0, 1)
+  ErrorStrategy error_strategy = ErrorStrategy::retry_then_compensate;  // defaults.error_strategy
+
+  // engine: limits and timings of the workflow engine
+  int step_workers = 4;                             // engine.step_workers: 1..1024
+  int step_queue_max = 100'000;                     // engine.step_queue_max: 1..10,000,000
+  int scheduler_threads = 0;                        // engine.scheduler_threads: 0 (CAF's default)..1024
+  int instance_restarts_max = 3;                    // engine.instance_restarts_max: 0..1000
+  Millis instance_restart_period{60'000};           // engine.instance_restart_period
+  int breaker_waits_max = 1'000;                    // engine.breaker_waits_max: 1..1,000,000
+  std::optional<Millis> passivate_after{60'000};    // engine.passivate_after: a duration or "never"
+  Millis wake_poll_interval{1'000};                 // engine.wake_poll_interval: 10ms..1m
+
+  // log:
+  std::string log_level = "info";   // log.level: trace, debug, info, warn, error, critical, off
+  std::string log_format = "json";  // log.format: json or text
+};
+
+struct NodeConfigResult {
+  std::optional<NodeConfig> config;   // set exactly when `problems` is empty
+  std::vector<std::string> problems;  // every problem in the file, in file order where possible
+};
+
+// Reads and checks the YAML file at `path`; problems name `path` as given. Never throws.
+NodeConfigResult load_node_config_file(const std::string& path);
+
+// Checks YAML `text`; problems name `source_name` (e.g. the file it came from). Never throws.
+NodeConfigResult load_node_config_yaml(std::string_view text, const std::string& source_name);
+
+// The engine options a node runs with: the defaults, limits and timings of `config`, and its store,
+// opened here with actorflow::open_store (throws std::invalid_argument for a malformed spec and
+// StoreUnavailable when the store cannot be opened). The clock is left unset: the real clock.
+EngineOptions engine_options(const NodeConfig& config);
+
+}  // namespace actorflow::node

@@ -1,0 +1,532 @@
+#include "node_config.hpp"
+
+#include <actorflow/store.hpp>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+using namespace actorflow;
+using namespace actorflow::node;
+using namespace std::chrono_literals;
+
+namespace {
+
+// config/ of the source tree: this file is tests/unit/node_config_test.cpp.
+std::filesystem::path config_dir() {
+  return std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "config";
+}
+
+NodeConfigResult load(const std::string& yaml) { return load_node_config_yaml(yaml, "t.yaml"); }
+
+// The config `yaml` gives; fails the test (with every problem) when it gives none.
+NodeConfig load_ok(const std::string& yaml) {
+  const auto result = load(yaml);
+  std::string all;
+  for (const auto& p : result.problems) all += p + "\n";
+  EXPECT_TRUE(result.problems.empty()) << all;
+  EXPECT_TRUE(result.config.has_value());
+  return result.config.value_or(NodeConfig{});
+}
+
+// The problems of `yaml`, which must give no config.
+std::vector<std::string> problems_of(const std::string& yaml) {
+  const auto result = load(yaml);
+  EXPECT_FALSE(result.config.has_value());
+  return result.problems;
+}
+
+// The only problem of `yaml`.
+std::string problem_of(const std::string& yaml) {
+  const auto problems = problems_of(yaml);
+  EXPECT_EQ(problems.size(), 1u);
+  return problems.empty() ? "" : problems.front();
+}
+
+// `yaml` with node.id set, so that only the lines under test can be wrong. Line 1 is "node: {id: n1}".
+std::string with_id(const std::string& yaml) { return "node: {id: n1}\n" + yaml; }
+
+// A directory of its own under the temp dir, removed at the end.
+class TempDir {
+ public:
+  TempDir() {
+    path_ = std::filesystem::temp_directory_path() /
+            ("node_config_test." + std::to_string(::getpid()) + "." + std::to_string(counter_++));
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  std::string file(const std::string& name, const std::string& text) const {
+    const auto p = path_ / name;
+    std::ofstream(p) << text;
+    return p.string();
+  }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  static inline int counter_ = 0;
+  std::filesystem::path path_;
+};
+
+}  // namespace
+
+// --- the example configs --------------------------------------------------------------------------
+
+TEST(NodeConfig, SqliteExampleLoadsWithTheDefaults) {
+  const auto path = (config_dir() / "node.yaml").string();
+  const auto result = load_node_config_file(path);
+  ASSERT_TRUE(result.problems.empty()) << result.problems.front();
+  ASSERT_TRUE(result.config);
+  const NodeConfig& c = *result.config;
+  const NodeConfig defaults;
+  EXPECT_EQ(c.node_id, "node-1");
+  EXPECT_EQ(c.store, "sqlite:actorflow.db");
+  // The example spells out every default: apart from the id it changes nothing.
+  EXPECT_EQ(c.workflows_dir, defaults.workflows_dir);
+  EXPECT_EQ(c.drain_timeout, defaults.drain_timeout);
+  EXPECT_EQ(c.http_listen, defaults.http_listen);
+  EXPECT_EQ(c.cluster_listen, defaults.cluster_listen);
+  EXPECT_EQ(c.shards, defaults.shards);
+  EXPECT_EQ(c.store, defaults.store);
+  EXPECT_EQ(c.timeout_default, defaults.timeout_default);
+  EXPECT_EQ(c.max_retries, defaults.max_retries);
+  EXPECT_EQ(c.error_strategy, defaults.error_strategy);
+  EXPECT_EQ(c.retry_backoff_initial, defaults.retry_backoff_initial);
+  EXPECT_EQ(c.retry_backoff_max, defaults.retry_backoff_max);
+  EXPECT_EQ(c.retry_backoff_multiplier, defaults.retry_backoff_multiplier);
+  EXPECT_EQ(c.retry_jitter, defaults.retry_jitter);
+  EXPECT_EQ(c.step_workers, defaults.step_workers);
+  EXPECT_EQ(c.step_queue_max, defaults.step_queue_max);
+  EXPECT_EQ(c.scheduler_threads, defaults.scheduler_threads);
+  EXPECT_EQ(c.instance_restarts_max, defaults.instance_restarts_max);
+  EXPECT_EQ(c.instance_restart_period, defaults.instance_restart_period);
+  EXPECT_EQ(c.breaker_waits_max, defaults.breaker_waits_max);
+  EXPECT_EQ(c.passivate_after, defaults.passivate_after);
+  EXPECT_EQ(c.wake_poll_interval, defaults.wake_poll_interval);
+  EXPECT_EQ(c.log_level, defaults.log_level);
+  EXPECT_EQ(c.log_format, defaults.log_format);
+}
+
+TEST(NodeConfig, RedisExampleLoads) {
+  const auto result = load_node_config_file((config_dir() / "node-redis.yaml").string());
+  ASSERT_TRUE(result.problems.empty()) << result.problems.front();
+  ASSERT_TRUE(result.config);
+  EXPECT_EQ(result.config->node_id, "node-redis-1");
+  EXPECT_EQ(result.config->store, "redis:127.0.0.1:6379:af:");
+  EXPECT_EQ(result.config->http_listen, "127.0.0.1:8081");
+  EXPECT_EQ(result.config->cluster_listen, "127.0.0.1:7401");
+}
+
+// --- defaults -------------------------------------------------------------------------------------
+
+TEST(NodeConfig, MissingKeysTakeTheDefaults) {
+  const NodeConfig c = load_ok("node:\n  id: n1\n");
+  EXPECT_EQ(c.node_id, "n1");
+  EXPECT_EQ(c.http_listen, "127.0.0.1:8080");  // loopback unless configured otherwise
+  EXPECT_EQ(c.cluster_listen, "127.0.0.1:7400");
+  EXPECT_EQ(c.store, "sqlite:actorflow.db");
+  EXPECT_EQ(c.timeout_default, 30s);
+  EXPECT_EQ(c.max_retries, 3);
+  EXPECT_EQ(c.error_strategy, ErrorStrategy::retry_then_compensate);
+  EXPECT_EQ(c.log_level, "info");
+  EXPECT_EQ(c.log_format, "json");
+  EXPECT_EQ(c.shards, 16);
+  EXPECT_EQ(c.workflows_dir, "config/workflows");
+  EXPECT_EQ(c.step_workers, 4);
+  EXPECT_EQ(c.drain_timeout, 30s);
+  EXPECT_EQ(c.passivate_after, std::optional<Millis>(60s));
+}
+
+TEST(NodeConfig, EmptySectionsTakeTheDefaults) {
+  const NodeConfig c = load_ok("node:\n  id: n1\nhttp:\ncluster: {}\nlog:\n");
+  EXPECT_EQ(c.http_listen, "127.0.0.1:8080");
+  EXPECT_EQ(c.shards, 16);
+  EXPECT_EQ(c.log_level, "info");
+}
+
+TEST(NodeConfig, ValuesAreRead) {
+  const NodeConfig c = load_ok(
+      "node:\n"
+      "  id: eu-west.node_2\n"
+      "  workflows_dir: /etc/actorflow/workflows\n"
+      "  drain_timeout: 0ms\n"
+      "http:\n"
+      "  listen: '[::1]:9090'\n"
+      "cluster:\n"
+      "  listen: 0.0.0.0:7500\n"
+      "  shards: 64\n"
+      "store: memory\n"
+      "defaults:\n"
+      "  step_timeout: 500ms\n"
+      "  retries_max: 0\n"
+      "  error_strategy: dead_letter\n"
+      "  retry_backoff_initial: 2s\n"
+      "  retry_backoff_max: 2h\n"
+      "  retry_backoff_multiplier: 1.5\n"
+      "  retry_jitter: 0\n"
+      "engine:\n"
+      "  step_workers: 8\n"
+      "  step_queue_max: 500\n"
+      "  scheduler_threads: 2\n"
+      "  instance_restarts_max: 5\n"
+      "  instance_restart_period: 5m\n"
+      "  breaker_waits_max: 10\n"
+      "  passivate_after: never\n"
+      "  wake_poll_interval: 250ms\n"
+      "log:\n"
+      "  level: debug\n"
+      "  format: text\n");
+  EXPECT_EQ(c.node_id, "eu-west.node_2");
+  EXPECT_EQ(c.workflows_dir, "/etc/actorflow/workflows");
+  EXPECT_EQ(c.drain_timeout, 0ms);
+  EXPECT_EQ(c.http_listen, "[::1]:9090");
+  EXPECT_EQ(c.cluster_listen, "0.0.0.0:7500");
+  EXPECT_EQ(c.shards, 64);
+  EXPECT_EQ(c.store, "memory");
+  EXPECT_EQ(c.timeout_default, 500ms);
+  EXPECT_EQ(c.max_retries, 0);
+  EXPECT_EQ(c.error_strategy, ErrorStrategy::dead_letter);
+  EXPECT_EQ(c.retry_backoff_initial, 2s);
+  EXPECT_EQ(c.retry_backoff_max, 2h);
+  EXPECT_EQ(c.retry_backoff_multiplier, 1.5);
+  EXPECT_EQ(c.retry_jitter, 0.0);
+  EXPECT_EQ(c.step_workers, 8);
+  EXPECT_EQ(c.step_queue_max, 500);
+  EXPECT_EQ(c.scheduler_threads, 2);
+  EXPECT_EQ(c.instance_restarts_max, 5);
+  EXPECT_EQ(c.instance_restart_period, 5min);
+  EXPECT_EQ(c.breaker_waits_max, 10);
+  EXPECT_EQ(c.passivate_after, std::nullopt);
+  EXPECT_EQ(c.wake_poll_interval, 250ms);
+  EXPECT_EQ(c.log_level, "debug");
+  EXPECT_EQ(c.log_format, "text");
+}
+
+TEST(NodeConfig, DurationsTakeEachUnit) {
+  EXPECT_EQ(load_ok(with_id("defaults: {step_timeout: 500ms}")).timeout_default, 500ms);
+  EXPECT_EQ(load_ok(with_id("defaults: {step_timeout: 30s}")).timeout_default, 30s);
+  EXPECT_EQ(load_ok(with_id("defaults: {step_timeout: 5m}")).timeout_default, 5min);
+  EXPECT_EQ(load_ok(with_id("defaults: {step_timeout: 2h}")).timeout_default, 2h);
+  EXPECT_EQ(load_ok(with_id("defaults: {step_timeout: 1d}")).timeout_default, 24h);
+  EXPECT_EQ(load_ok(with_id("defaults: {step_timeout: 1h30m}")).timeout_default, 90min);
+}
+
+// --- each kind of bad input -----------------------------------------------------------------------
+
+TEST(NodeConfig, MissingFile) {
+  const auto result = load_node_config_file("/nonexistent/node.yaml");
+  EXPECT_FALSE(result.config);
+  ASSERT_EQ(result.problems.size(), 1u);
+  EXPECT_EQ(result.problems[0], "/nonexistent/node.yaml: cannot read: No such file or directory; expected a YAML node config file");
+}
+
+TEST(NodeConfig, DirectoryInsteadOfFile) {
+  TempDir dir;
+  const auto result = load_node_config_file(dir.path().string());
+  ASSERT_EQ(result.problems.size(), 1u);
+  EXPECT_EQ(result.problems[0], dir.path().string() + ": is not a file; expected a YAML node config file");
+}
+
+TEST(NodeConfig, ProblemsInAFileNameThePath) {
+  TempDir dir;
+  const auto path = dir.file("node.yaml", "node:\n  id: n1\nlog:\n  level: loud\n");
+  const auto result = load_node_config_file(path);
+  ASSERT_EQ(result.problems.size(), 1u);
+  EXPECT_EQ(result.problems[0],
+            path + ":4:10: log.level: expected one of trace, debug, info, warn, error, critical, off, got 'loud'");
+}
+
+TEST(NodeConfig, MalformedYamlNamesItsLine) {
+  EXPECT_EQ(problem_of("node:\n  id: [n1\nlog:\n  level: info\n"),
+            "t.yaml:3:4: malformed YAML: end of sequence flow not found");
+  EXPECT_EQ(problem_of("node:\n  id: n1\nlog: level: info\n"), "t.yaml:3:11: malformed YAML: illegal map value");
+}
+
+TEST(NodeConfig, OneDocumentOnly) {
+  EXPECT_EQ(problem_of("node: {id: n1}\n---\nnode: {id: n2}\n"), "t.yaml:3:1: expected one YAML document, found 2");
+}
+
+TEST(NodeConfig, TheFileMustBeAMap) {
+  EXPECT_EQ(problem_of("- node\n- http\n"),
+            "t.yaml:1:1: expected a map of sections (node, http, cluster, store, defaults, engine, log), got a list");
+}
+
+TEST(NodeConfig, NodeIdIsRequired) {
+  const std::string expected = "node.id: missing; expected the node's id: 1 to 64 letters, digits, '.', '_' or '-'";
+  EXPECT_EQ(problem_of(""), "t.yaml:1:1: " + expected);
+  EXPECT_EQ(problem_of("log: {level: info}\n"), "t.yaml:1:1: " + expected);
+  EXPECT_EQ(problem_of("log: {level: info}\nnode:\n  workflows_dir: wf\n"), "t.yaml:2:1: " + expected);
+}
+
+TEST(NodeConfig, BadNodeId) {
+  const std::string expected = "expected the node's id: 1 to 64 letters, digits, '.', '_' or '-'";
+  EXPECT_EQ(problem_of("node:\n  id: node one\n"), "t.yaml:2:7: node.id: " + expected + ", got 'node one'");
+  EXPECT_EQ(problem_of("node:\n  id: ''\n"), "t.yaml:2:7: node.id: " + expected + ", got ''");
+  EXPECT_EQ(problem_of("node:\n  id:\n"), "t.yaml:2:3: node.id: " + expected + ", got nothing");
+  EXPECT_EQ(problem_of("node:\n  id: " + std::string(65, 'n') + "\n"),
+            "t.yaml:2:7: node.id: " + expected + ", got '" + std::string(65, 'n') + "'");
+  EXPECT_EQ(load_ok("node:\n  id: " + std::string(64, 'n') + "\n").node_id, std::string(64, 'n'));
+}
+
+TEST(NodeConfig, UnknownKeyListsTheValidKeysAndSuggestsTheClosest) {
+  EXPECT_EQ(problem_of(with_id("cluster:\n  shard: 4\n")),
+            "t.yaml:3:3: cluster.shard: unknown key; expected one of listen, shards in cluster (did you mean 'shards'?)");
+  EXPECT_EQ(problem_of(with_id("stor: memory\n")),
+            "t.yaml:2:1: stor: unknown key; expected one of node, http, cluster, store, defaults, engine, log "
+            "(did you mean 'store'?)");
+  // The same words in another order, and a part of one key.
+  EXPECT_EQ(problem_of(with_id("defaults:\n  max_retries: 5\n")),
+            "t.yaml:3:3: defaults.max_retries: unknown key; expected one of step_timeout, retries_max, error_strategy, "
+            "retry_backoff_initial, retry_backoff_max, retry_backoff_multiplier, retry_jitter in defaults "
+            "(did you mean 'retries_max'?)");
+  EXPECT_EQ(problem_of(with_id("defaults:\n  timeout: 5s\n")),
+            "t.yaml:3:3: defaults.timeout: unknown key; expected one of step_timeout, retries_max, error_strategy, "
+            "retry_backoff_initial, retry_backoff_max, retry_backoff_multiplier, retry_jitter in defaults "
+            "(did you mean 'step_timeout'?)");
+  // Nothing close: no guess.
+  EXPECT_EQ(problem_of(with_id("log:\n  colour: true\n")),
+            "t.yaml:3:3: log.colour: unknown key; expected one of level, format in log");
+}
+
+TEST(NodeConfig, RepeatedKey) {
+  EXPECT_EQ(problem_of(with_id("log:\n  level: info\n  level: debug\n")),
+            "t.yaml:4:3: log.level: repeated key (first at line 3); expected each key once");
+}
+
+TEST(NodeConfig, WrongType) {
+  EXPECT_EQ(problem_of(with_id("cluster:\n  shards: [1, 2]\n")),
+            "t.yaml:3:11: cluster.shards: expected an integer from 1 to 4096, got a list");
+  EXPECT_EQ(problem_of(with_id("cluster:\n  shards: many\n")),
+            "t.yaml:3:11: cluster.shards: expected an integer from 1 to 4096, got 'many'");
+  EXPECT_EQ(problem_of(with_id("cluster:\n  shards: 2.5\n")),
+            "t.yaml:3:11: cluster.shards: expected an integer from 1 to 4096, got '2.5'");
+  EXPECT_EQ(problem_of(with_id("log: debug\n")),
+            "t.yaml:2:6: log: expected a map of log settings (level, format), got 'debug'");
+  EXPECT_EQ(problem_of(with_id("store: {path: x.db}\n")),
+            "t.yaml:2:8: store: expected memory, sqlite:<path> or redis:<host>:<port>[:<prefix>], got a map");
+  EXPECT_EQ(problem_of(with_id("defaults:\n  retry_jitter: lots\n")),
+            "t.yaml:3:17: defaults.retry_jitter: expected a number from 0 up to (not including) 1, got 'lots'");
+}
+
+TEST(NodeConfig, ShardsBelowOne) {
+  EXPECT_EQ(problem_of(with_id("cluster:\n  shards: 0\n")),
+            "t.yaml:3:11: cluster.shards: expected an integer from 1 to 4096, got '0'");
+  EXPECT_EQ(problem_of(with_id("cluster:\n  shards: -3\n")),
+            "t.yaml:3:11: cluster.shards: expected an integer from 1 to 4096, got '-3'");
+  EXPECT_EQ(problem_of(with_id("cluster:\n  shards: 4097\n")),
+            "t.yaml:3:11: cluster.shards: expected an integer from 1 to 4096, got '4097'");
+}
+
+TEST(NodeConfig, BadDuration) {
+  const std::string expected = "t.yaml:3:17: defaults.step_timeout: expected a duration from 1ms to 24h "
+                               "(e.g. 500ms, 30s, 5m, 2h, 1h30m), got ";
+  for (const std::string bad : {"30", "30 s", "1.5s", "30sec", "-1s", "0ms", "25h", "30m1h", "s", "99999999999999999999h"})
+    EXPECT_EQ(problem_of(with_id("defaults:\n  step_timeout: " + bad + "\n")), expected + "'" + bad + "'");
+  EXPECT_EQ(problem_of(with_id("engine:\n  passivate_after: sometimes\n")),
+            "t.yaml:3:20: engine.passivate_after: expected a duration from 1ms to 24h (e.g. 500ms, 30s, 5m, 2h, 1h30m) "
+            "or never, got 'sometimes'");
+  EXPECT_EQ(problem_of(with_id("engine:\n  wake_poll_interval: 5ms\n")),
+            "t.yaml:3:23: engine.wake_poll_interval: expected a duration from 10ms to 1m (e.g. 500ms, 30s, 5m, 2h, 1h30m), "
+            "got '5ms'");
+}
+
+TEST(NodeConfig, BadStoreSpec) {
+  const std::string expected = "t.yaml:2:8: store: expected memory, sqlite:<path> or redis:<host>:<port>[:<prefix>], got ";
+  EXPECT_EQ(problem_of(with_id("store: mysql://db\n")), expected + "'mysql://db'");
+  EXPECT_EQ(problem_of(with_id("store: 'sqlite:'\n")), expected + "'sqlite:'");
+  EXPECT_EQ(problem_of(with_id("store: actorflow.db\n")), expected + "'actorflow.db'");
+  const std::string redis = "t.yaml:2:8: store: expected redis:<host>:<port>[:<prefix>] with a port from 1 to 65535, got ";
+  EXPECT_EQ(problem_of(with_id("store: redis:localhost\n")), redis + "'redis:localhost'");
+  EXPECT_EQ(problem_of(with_id("store: redis:localhost:99999\n")), redis + "'redis:localhost:99999'");
+  EXPECT_EQ(problem_of(with_id("store: 'redis::6379'\n")), redis + "'redis::6379'");
+  EXPECT_EQ(load_ok(with_id("store: 'redis:db.internal:6380:wf:'\n")).store, "redis:db.internal:6380:wf:");
+  EXPECT_EQ(load_ok(with_id("store: sqlite:/var/lib/actorflow/a.db\n")).store, "sqlite:/var/lib/actorflow/a.db");
+}
+
+TEST(NodeConfig, BadListenAddress) {
+  const std::string form = "expected host:port (e.g. 127.0.0.1:8080 or [::1]:8080), got ";
+  EXPECT_EQ(problem_of(with_id("http:\n  listen: 8080\n")), "t.yaml:3:11: http.listen: " + form + "'8080'");
+  EXPECT_EQ(problem_of(with_id("http:\n  listen: 'localhost:'\n")), "t.yaml:3:11: http.listen: " + form + "'localhost:'");
+  EXPECT_EQ(problem_of(with_id("http:\n  listen: '::1:8080'\n")), "t.yaml:3:11: http.listen: " + form + "'::1:8080'");
+  EXPECT_EQ(problem_of(with_id("cluster:\n  listen: '*:7400'\n")), "t.yaml:3:11: cluster.listen: " + form + "'*:7400'");
+  const std::string port = "expected host:port with a port from 1 to 65535, got ";
+  EXPECT_EQ(problem_of(with_id("http:\n  listen: 127.0.0.1:70000\n")),
+            "t.yaml:3:11: http.listen: " + port + "'127.0.0.1:70000'");
+  EXPECT_EQ(problem_of(with_id("cluster:\n  listen: localhost:0\n")),
+            "t.yaml:3:11: cluster.listen: " + port + "'localhost:0'");
+}
+
+TEST(NodeConfig, HttpAndClusterNeedDifferentPorts) {
+  EXPECT_EQ(problem_of(with_id("http: {listen: '127.0.0.1:7400'}\n")),
+            "t.yaml:2:16: http.listen: expected an address whose port differs from cluster.listen (127.0.0.1:7400), "
+            "got '127.0.0.1:7400'");
+  EXPECT_EQ(problem_of(with_id("http: {listen: '0.0.0.0:9000'}\ncluster: {listen: 'localhost:9000'}\n")),
+            "t.yaml:3:19: cluster.listen: expected an address whose port differs from http.listen (0.0.0.0:9000), "
+            "got 'localhost:9000'");
+  load_ok(with_id("http: {listen: '10.0.0.1:9000'}\ncluster: {listen: '10.0.0.2:9000'}\n"));
+}
+
+TEST(NodeConfig, BadLogLevelAndFormat) {
+  const std::string levels = "expected one of trace, debug, info, warn, error, critical, off, got ";
+  EXPECT_EQ(problem_of(with_id("log:\n  level: verbose\n")), "t.yaml:3:10: log.level: " + levels + "'verbose'");
+  EXPECT_EQ(problem_of(with_id("log:\n  level: warning\n")),
+            "t.yaml:3:10: log.level: " + levels + "'warning' (did you mean 'warn'?)");
+  EXPECT_EQ(problem_of(with_id("log:\n  level: INFO\n")), "t.yaml:3:10: log.level: " + levels + "'INFO' (did you mean 'info'?)");
+  EXPECT_EQ(problem_of(with_id("log:\n  format: yaml\n")),
+            "t.yaml:3:11: log.format: expected one of json, text, got 'yaml'");
+}
+
+TEST(NodeConfig, BadErrorStrategy) {
+  EXPECT_EQ(problem_of(with_id("defaults:\n  error_strategy: compensation\n")),
+            "t.yaml:3:19: defaults.error_strategy: expected one of retry, compensate, dead-letter, "
+            "retry-then-compensate, got 'compensation' (did you mean 'compensate'?)");
+}
+
+TEST(NodeConfig, OtherLimits) {
+  EXPECT_EQ(problem_of(with_id("defaults:\n  retries_max: -1\n")),
+            "t.yaml:3:16: defaults.retries_max: expected an integer from 0 to 1000, got '-1'");
+  EXPECT_EQ(problem_of(with_id("engine:\n  step_workers: 0\n")),
+            "t.yaml:3:17: engine.step_workers: expected an integer from 1 to 1024, got '0'");
+  EXPECT_EQ(problem_of(with_id("defaults:\n  retry_jitter: 1\n")),
+            "t.yaml:3:17: defaults.retry_jitter: expected a number from 0 up to (not including) 1, got '1'");
+  EXPECT_EQ(problem_of(with_id("defaults:\n  retry_backoff_multiplier: 0.5\n")),
+            "t.yaml:3:29: defaults.retry_backoff_multiplier: expected a number from 1 to 100, got '0.5'");
+  EXPECT_EQ(problem_of("node:\n  id: n1\n  drain_timeout: 2h\n"),
+            "t.yaml:3:18: node.drain_timeout: expected a duration from 0ms to 1h (e.g. 500ms, 30s, 5m, 2h, 1h30m), got '2h'");
+}
+
+TEST(NodeConfig, BackoffMaxBelowInitial) {
+  EXPECT_EQ(problem_of(with_id("defaults:\n  retry_backoff_initial: 10s\n  retry_backoff_max: 5s\n")),
+            "t.yaml:4:22: defaults.retry_backoff_max: expected a duration of at least "
+            "defaults.retry_backoff_initial (10s), got '5s'");
+  EXPECT_EQ(problem_of(with_id("defaults:\n  retry_backoff_initial: 2m\n")),
+            "t.yaml:3:26: defaults.retry_backoff_initial: expected a duration of at most "
+            "defaults.retry_backoff_max (1m), got '2m'");
+}
+
+TEST(NodeConfig, EveryProblemIsReportedAtOnce) {
+  const auto problems = problems_of(
+      "node:\n"                      // 1
+      "  id: n1\n"                   // 2
+      "  colour: blue\n"             // 3
+      "http:\n"                      // 4
+      "  listen: 8080\n"             // 5
+      "cluster:\n"                   // 6
+      "  shards: 0\n"                // 7
+      "store: nosql\n"               // 8
+      "defaults:\n"                  // 9
+      "  step_timeout: 30\n"         // 10
+      "log:\n"                       // 11
+      "  level: loud\n");            // 12
+  const std::vector<std::string> expected{
+      "t.yaml:3:3: node.colour: unknown key; expected one of id, workflows_dir, drain_timeout in node",
+      "t.yaml:5:11: http.listen: expected host:port (e.g. 127.0.0.1:8080 or [::1]:8080), got '8080'",
+      "t.yaml:7:11: cluster.shards: expected an integer from 1 to 4096, got '0'",
+      "t.yaml:8:8: store: expected memory, sqlite:<path> or redis:<host>:<port>[:<prefix>], got 'nosql'",
+      "t.yaml:10:17: defaults.step_timeout: expected a duration from 1ms to 24h (e.g. 500ms, 30s, 5m, 2h, 1h30m), got '30'",
+      "t.yaml:12:10: log.level: expected one of trace, debug, info, warn, error, critical, off, got 'loud'",
+  };
+  EXPECT_EQ(problems, expected);
+}
+
+TEST(NodeConfig, TooLong) {
+  const std::string long_text = "node: {id: n1}\n" + std::string(1 << 20, '#');
+  EXPECT_EQ(problem_of(long_text), "t.yaml: is 1048591 bytes; expected a node config of at most 1048576 bytes");
+  TempDir dir;
+  const auto path = dir.file("big.yaml", long_text);
+  const auto result = load_node_config_file(path);
+  ASSERT_EQ(result.problems.size(), 1u);
+  EXPECT_EQ(result.problems[0], path + ": is 1048591 bytes; expected a node config of at most 1048576 bytes");
+}
+
+// --- engine options -------------------------------------------------------------------------------
+
+TEST(NodeConfig, EngineOptionsMapTheValues) {
+  const NodeConfig c = load_ok(with_id(
+      "store: memory\n"
+      "defaults:\n"
+      "  step_timeout: 5s\n"
+      "  retries_max: 7\n"
+      "  error_strategy: compensate\n"
+      "  retry_backoff_initial: 250ms\n"
+      "  retry_backoff_max: 10s\n"
+      "  retry_backoff_multiplier: 3\n"
+      "  retry_jitter: 0.1\n"
+      "engine:\n"
+      "  step_workers: 2\n"
+      "  step_queue_max: 1000\n"
+      "  scheduler_threads: 3\n"
+      "  instance_restarts_max: 9\n"
+      "  instance_restart_period: 2m\n"
+      "  breaker_waits_max: 50\n"
+      "  passivate_after: never\n"
+      "  wake_poll_interval: 100ms\n"));
+  const EngineOptions o = engine_options(c);
+  ASSERT_TRUE(o.store);
+  EXPECT_FALSE(o.clock);  // the engine's default: the real clock
+  EXPECT_EQ(o.step_timeout_default, 5s);
+  EXPECT_EQ(o.retry_default.retries_max, 7);
+  EXPECT_EQ(o.retry_default.interval_initial, 250ms);
+  EXPECT_EQ(o.retry_default.interval_max, 10s);
+  EXPECT_EQ(o.retry_default.multiplier, 3.0);
+  EXPECT_EQ(o.retry_default.jitter, 0.1);
+  EXPECT_EQ(o.retry_default.problem(), std::nullopt);
+  EXPECT_EQ(o.strategy_default, ErrorStrategy::compensate);
+  EXPECT_EQ(o.step_workers, 2);
+  EXPECT_EQ(o.step_queue_max, 1000);
+  EXPECT_EQ(o.scheduler_threads, 3);
+  EXPECT_EQ(o.instance_restarts_max, 9);
+  EXPECT_EQ(o.instance_restart_period, 2min);
+  EXPECT_EQ(o.breaker_waits_max, 50);
+  EXPECT_EQ(o.passivate_after, std::nullopt);
+  EXPECT_EQ(o.wake_poll_interval, 100ms);
+}
+
+TEST(NodeConfig, EngineOptionsOfTheDefaultsAreTheEngineDefaults) {
+  NodeConfig c;
+  c.node_id = "n1";
+  c.store = "memory";
+  const EngineOptions o = engine_options(c);
+  const EngineOptions engine_defaults;
+  EXPECT_EQ(o.step_timeout_default, engine_defaults.step_timeout_default);
+  EXPECT_EQ(o.retry_default.retries_max, engine_defaults.retry_default.retries_max);
+  EXPECT_EQ(o.retry_default.interval_initial, engine_defaults.retry_default.interval_initial);
+  EXPECT_EQ(o.retry_default.interval_max, engine_defaults.retry_default.interval_max);
+  EXPECT_EQ(o.retry_default.multiplier, engine_defaults.retry_default.multiplier);
+  EXPECT_EQ(o.retry_default.jitter, engine_defaults.retry_default.jitter);
+  EXPECT_EQ(o.strategy_default, engine_defaults.strategy_default);
+  EXPECT_EQ(o.step_workers, engine_defaults.step_workers);
+  EXPECT_EQ(o.step_queue_max, engine_defaults.step_queue_max);
+  EXPECT_EQ(o.scheduler_threads, engine_defaults.scheduler_threads);
+  EXPECT_EQ(o.instance_restarts_max, engine_defaults.instance_restarts_max);
+  EXPECT_EQ(o.instance_restart_period, engine_defaults.instance_restart_period);
+  EXPECT_EQ(o.breaker_waits_max, engine_defaults.breaker_waits_max);
+  EXPECT_EQ(o.passivate_after, engine_defaults.passivate_after);
+  EXPECT_EQ(o.wake_poll_interval, engine_defaults.wake_poll_interval);
+}
+
+TEST(NodeConfig, EngineOptionsOpenTheSqliteStore) {
+  TempDir dir;
+  const auto db = (dir.path() / "node.db").string();
+  const NodeConfig c = load_ok(with_id("store: 'sqlite:" + db + "'\n"));
+  const EngineOptions o = engine_options(c);
+  ASSERT_TRUE(o.store);
+  EXPECT_TRUE(o.store->live_workflows().empty());
+  EXPECT_TRUE(std::filesystem::exists(db));
+}
+
+TEST(NodeConfig, EngineOptionsPassOnStoreErrors) {
+  NodeConfig c;
+  c.node_id = "n1";
+  c.store = "bogus";  // not through the loader, which refuses it
+  EXPECT_THROW(engine_options(c), std::invalid_argument);
+  c.store = "sqlite:/nonexistent/dir/node.db";
+  EXPECT_THROW(engine_options(c), StoreUnavailable);
+}
