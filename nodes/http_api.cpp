@@ -1,0 +1,315 @@
+#include "http_api.hpp"
+
+#include <actorflow/schedule_policy.hpp>
+#include <actorflow/workflow_status.hpp>
+
+#include <httplib.h>
+
+#include <exception>
+#include <optional>
+#include <vector>
+
+namespace actorflow::node {
+
+namespace {
+
+HttpReply error_reply(int status, std::string message) {
+  return HttpReply{status, Json{{"error", std::move(message)}}};
+}
+
+Json to_json(const WorkflowInfo& info) {
+  return Json{{"id", info.id},
+              {"definition", info.definition},
+              {"version", info.version},
+              {"status", std::string(to_string(info.status))},
+              {"data", info.data},
+              {"error", info.error},
+              {"restarts", info.restarts}};
+}
+
+Json to_json(const ScheduleInfo& info) {
+  return Json{{"id", info.spec.id},
+              {"cron", info.spec.cron},
+              {"definition", info.spec.definition},
+              {"input", info.spec.input},
+              {"overlap", std::string(to_string(info.spec.overlap))},
+              {"catch_up", std::string(to_string(info.spec.catch_up))},
+              {"catch_up_fires_max", info.spec.catch_up_fires_max},
+              {"paused", info.paused},
+              {"created_ms", info.created_ms},
+              {"last_fire_ms", info.last_fire_ms},
+              {"next_fire_ms", info.next_fire_ms},
+              {"last_workflow_id", info.last_workflow_id},
+              {"buffered_fire_ms", info.buffered_fire_ms},
+              {"fires_started", info.fires_started},
+              {"fires_skipped", info.fires_skipped}};
+}
+
+Json event_json(const HistoryEvent& e) {
+  return Json{{"seq", e.seq},   {"at_ms", e.at_ms}, {"type", e.type},
+              {"step", e.step}, {"attempt", e.attempt}, {"from", e.from},
+              {"to", e.to},     {"duration_ms", e.duration_ms}, {"detail", e.detail}};
+}
+
+// Parses a request body that must be a JSON object; an empty body is `{}` when `empty_ok`.
+// On failure returns the 400 reply.
+std::optional<HttpReply> parse_object(const std::string& body, bool empty_ok, Json& out) {
+  if (body.empty() && empty_ok) {
+    out = Json::object();
+    return std::nullopt;
+  }
+  try {
+    out = Json::parse(body);
+  } catch (const Json::parse_error& e) {
+    return error_reply(400, std::string("malformed JSON body: ") + e.what());
+  }
+  if (!out.is_object()) return error_reply(400, std::string("the body must be a JSON object, got ") + out.type_name());
+  return std::nullopt;
+}
+
+// Reads an optional string field; on a wrong type returns the 400 reply.
+std::optional<HttpReply> string_field(const Json& object, const char* key, bool required, std::string& out) {
+  auto it = object.find(key);
+  if (it == object.end()) {
+    if (required) return error_reply(400, std::string("missing field '") + key + "' (a string)");
+    return std::nullopt;
+  }
+  if (!it->is_string())
+    return error_reply(400, std::string("field '") + key + "' must be a string, got " + it->type_name());
+  out = it->get<std::string>();
+  return std::nullopt;
+}
+
+// The workflow-level precondition of signal and cancel: 404 unknown, 409 ended.
+std::optional<HttpReply> check_live(const Engine& engine, const std::string& id) {
+  auto info = engine.query(id);
+  if (!info) return error_reply(404, "no such workflow: '" + id + "'");
+  if (is_terminal(info->status))
+    return error_reply(409, "workflow '" + id + "' has ended (" + std::string(to_string(info->status)) + ")");
+  return std::nullopt;
+}
+
+// Splits the path of a raw target into decoded segments; false on a malformed escape.
+bool split_path(const std::string& target, std::vector<std::string>& segments, std::string& bad) {
+  std::string path = target.substr(0, target.find('?'));
+  size_t pos = 0;
+  if (!path.empty() && path[0] == '/') pos = 1;
+  while (true) {
+    size_t slash = path.find('/', pos);
+    std::string raw = path.substr(pos, slash == std::string::npos ? std::string::npos : slash - pos);
+    std::string decoded;
+    if (!percent_decode(raw, decoded)) {
+      bad = raw;
+      return false;
+    }
+    segments.push_back(std::move(decoded));
+    if (slash == std::string::npos) return true;
+    pos = slash + 1;
+  }
+}
+
+// Matches `segments` against `pattern` ("{}" = one non-empty parameter); fills `params`.
+bool matches(const std::vector<std::string>& segments, std::initializer_list<const char*> pattern,
+             std::vector<std::string>& params) {
+  if (segments.size() != pattern.size()) return false;
+  std::vector<std::string> found;
+  size_t i = 0;
+  for (const char* part : pattern) {
+    const std::string& seg = segments[i++];
+    if (std::string_view(part) == "{}") {
+      if (seg.empty()) return false;
+      found.push_back(seg);
+    } else if (seg != part) {
+      return false;
+    }
+  }
+  params = std::move(found);
+  return true;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+bool percent_decode(const std::string& text, std::string& out) {
+  out.clear();
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out += text[i];
+      continue;
+    }
+    if (i + 2 >= text.size()) return false;
+    int hi = hex_value(text[i + 1]);
+    int lo = hex_value(text[i + 2]);
+    if (hi < 0 || lo < 0) return false;
+    out += static_cast<char>(hi * 16 + lo);
+    i += 2;
+  }
+  return true;
+}
+
+HttpApi::HttpApi(Engine& engine, HttpApiOptions options) : engine_(engine), options_(options) {}
+
+HttpReply HttpApi::handle(const std::string& method, const std::string& target, const std::string& body) const {
+  if (body.size() > options_.body_bytes_max)
+    return error_reply(413, "request body of " + std::to_string(body.size()) + " bytes exceeds body_bytes_max (" +
+                                std::to_string(options_.body_bytes_max) + ")");
+  std::vector<std::string> seg;
+  std::string bad;
+  if (!split_path(target, seg, bad)) return error_reply(400, "malformed percent-encoding in path segment '" + bad + "'");
+
+  std::vector<std::string> p;
+  bool path_known = false;  // the path matched a route, the method did not: 405
+  auto route = [&](const char* route_method, std::initializer_list<const char*> pattern) {
+    if (!matches(seg, pattern, p)) return false;
+    if (method == route_method) return true;
+    path_known = true;
+    return false;
+  };
+
+  if (route("GET", {"healthz"})) return HttpReply{200, Json{{"status", "ok"}}};
+
+  if (route("POST", {"v1", "workflows"})) {
+    Json request;
+    if (auto err = parse_object(body, false, request)) return *err;
+    std::string definition, id;
+    if (auto err = string_field(request, "definition", true, definition)) return *err;
+    if (auto err = string_field(request, "id", true, id)) return *err;
+    Json input = Json::object();
+    if (auto it = request.find("input"); it != request.end()) {
+      if (!it->is_object()) return error_reply(400, std::string("field 'input' must be a JSON object, got ") + it->type_name());
+      input = *it;
+    }
+    StartResult result = engine_.start(definition, id, std::move(input));
+    if (!result.status) return error_reply(400, result.status.message());
+    return HttpReply{result.created ? 201 : 200, Json{{"id", id}, {"created", result.created}}};
+  }
+
+  if (route("GET", {"v1", "workflows", "{}"})) {
+    auto info = engine_.query(p[0]);
+    if (!info) return error_reply(404, "no such workflow: '" + p[0] + "'");
+    return HttpReply{200, to_json(*info)};
+  }
+
+  if (route("GET", {"v1", "workflows", "{}", "history"})) {
+    if (!engine_.query(p[0])) return error_reply(404, "no such workflow: '" + p[0] + "'");
+    Json events = Json::array();
+    for (const auto& event : engine_.history(p[0])) events.push_back(event_json(event));
+    return HttpReply{200, Json{{"events", std::move(events)}}};
+  }
+
+  if (route("POST", {"v1", "workflows", "{}", "signals", "{}"})) {
+    Json payload;
+    if (auto err = parse_object(body, true, payload)) return *err;
+    if (auto err = check_live(engine_, p[0])) return *err;
+    Status status = engine_.signal(p[0], p[1], std::move(payload));
+    if (!status) {
+      if (auto err = check_live(engine_, p[0])) return *err;  // it ended meanwhile
+      return error_reply(400, status.message());
+    }
+    return HttpReply{202, Json{{"delivered", true}}};
+  }
+
+  if (route("POST", {"v1", "workflows", "{}", "cancel"})) {
+    Json request;
+    if (auto err = parse_object(body, true, request)) return *err;
+    std::string by = "http-api", reason;
+    if (auto err = string_field(request, "by", false, by)) return *err;
+    if (auto err = string_field(request, "reason", false, reason)) return *err;
+    if (auto err = check_live(engine_, p[0])) return *err;
+    Status status = engine_.cancel(p[0], by, reason);
+    if (!status) {
+      if (auto err = check_live(engine_, p[0])) return *err;
+      return error_reply(400, status.message());
+    }
+    return HttpReply{202, Json{{"cancelled", true}}};
+  }
+
+  if (route("GET", {"v1", "dead-letters"})) {
+    Json list = Json::array();
+    for (const auto& d : engine_.dead_letters())
+      list.push_back(Json{{"workflow_id", d.workflow_id}, {"reason", d.reason}, {"at_ms", d.at_ms}});
+    return HttpReply{200, Json{{"dead_letters", std::move(list)}}};
+  }
+
+  if (route("GET", {"v1", "schedules"})) {
+    Json list = Json::array();
+    for (const auto& s : engine_.schedules()) list.push_back(to_json(s));
+    return HttpReply{200, Json{{"schedules", std::move(list)}}};
+  }
+
+  if (route("GET", {"v1", "schedules", "{}"})) {
+    auto info = engine_.schedule(p[0]);
+    if (!info) return error_reply(404, "no such schedule: '" + p[0] + "'");
+    return HttpReply{200, to_json(*info)};
+  }
+
+  bool pause = route("POST", {"v1", "schedules", "{}", "pause"});
+  if (pause || route("POST", {"v1", "schedules", "{}", "resume"})) {
+    if (!engine_.schedule(p[0])) return error_reply(404, "no such schedule: '" + p[0] + "'");
+    Status status = pause ? engine_.pause_schedule(p[0]) : engine_.resume_schedule(p[0]);
+    if (!status) return error_reply(400, status.message());
+    auto info = engine_.schedule(p[0]);
+    if (!info) return error_reply(404, "no such schedule: '" + p[0] + "'");
+    return HttpReply{200, to_json(*info)};
+  }
+
+  if (route("DELETE", {"v1", "schedules", "{}"})) {
+    if (!engine_.schedule(p[0])) return error_reply(404, "no such schedule: '" + p[0] + "'");
+    Status status = engine_.delete_schedule(p[0]);
+    if (!status) return error_reply(400, status.message());
+    return HttpReply{200, Json{{"id", p[0]}, {"deleted", true}}};
+  }
+
+  std::string path = target.substr(0, target.find('?'));
+  if (path_known) return error_reply(405, "method " + method + " not allowed on " + path);
+  return error_reply(404, "no route for " + method + " " + path +
+                              " (a '/' inside a workflow or schedule id must be sent as %2F)");
+}
+
+void HttpApi::bind(httplib::Server& server) const {
+  server.set_payload_max_length(options_.body_bytes_max);
+  auto serve = [this](const httplib::Request& req, httplib::Response& res) {
+    HttpReply reply = handle(req.method, req.target, req.body);
+    res.status = reply.status;
+    res.set_content(reply.body.dump(), "application/json");
+  };
+  for (const char* pattern : {R"(/v1/.*)", R"(/healthz)"}) {
+    server.Get(pattern, serve);
+    server.Post(pattern, serve);
+    server.Delete(pattern, serve);
+    server.Put(pattern, serve);
+    server.Patch(pattern, serve);
+  }
+  server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+    std::string what = "unknown exception";
+    try {
+      if (ep) std::rethrow_exception(ep);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    res.status = 500;
+    res.set_content(Json{{"error", "internal error: " + what}}.dump(), "application/json");
+  });
+  // Replies httplib makes itself (unknown route, bad request line, payload too large) get a JSON body.
+  server.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    std::string message;
+    switch (res.status) {
+      case 404: message = "no route for " + req.method + " " + req.path; break;
+      case 413: message = "request body too large"; break;
+      case 414: message = "request URI too long"; break;
+      default: message = "HTTP " + std::to_string(res.status); break;
+    }
+    res.set_content(Json{{"error", message}}.dump(), "application/json");
+    return httplib::Server::HandlerResponse::Handled;
+  }));
+}
+
+}  // namespace actorflow::node

@@ -1,0 +1,66 @@
+#pragma once
+// The node's HTTP/JSON API over one Engine (cpp-httplib). Every body is JSON; every error is
+// {"error": "..."} with a 4xx code (5xx only for an exception inside a handler).
+//
+//   POST   /v1/workflows                        {"definition","id","input"} -> 201 created, 200 existed
+//   GET    /v1/workflows/{id}                   -> {"id","definition","version","status","data","error","restarts"}
+//   GET    /v1/workflows/{id}/history           -> {"events":[{"seq","at_ms","type","step",...}]}
+//   POST   /v1/workflows/{id}/signals/{name}    body = payload (empty = {}) -> 202 {"delivered":true}
+//   POST   /v1/workflows/{id}/cancel            {"by","reason"} -> 202 {"cancelled":true}
+//   GET    /v1/dead-letters                     -> {"dead_letters":[{"workflow_id","reason","at_ms"}]}
+//   GET    /v1/schedules                        -> {"schedules":[...]}
+//   GET    /v1/schedules/{id}                   -> one schedule
+//   POST   /v1/schedules/{id}/pause | /resume   -> 200 the schedule
+//   DELETE /v1/schedules/{id}                   -> 200 {"id","deleted":true}
+//   GET    /healthz                             -> {"status":"ok"}
+//
+// Path parameters are percent-decoded one segment at a time, from the raw request target: a
+// workflow id holding '/' is sent with it encoded ("run-1%2Forder-0001"); an unencoded '/' splits
+// segments and the route does not match (404).
+#include <actorflow/engine.hpp>
+#include <actorflow/json.hpp>
+
+#include <cstddef>
+#include <string>
+
+namespace httplib {
+class Server;
+}
+
+namespace actorflow::node {
+
+struct HttpApiOptions {
+  size_t body_bytes_max = 1 << 20;  // a larger request body is refused with 413
+};
+
+// What a route answers: an HTTP status and a JSON body.
+struct HttpReply {
+  int status = 200;
+  Json body = Json::object();
+};
+
+class HttpApi {
+ public:
+  // `engine` must outlive this object.
+  explicit HttpApi(Engine& engine, HttpApiOptions options = {});
+
+  // Answers one request without a socket: `target` is the raw request target (path, optionally
+  // "?query"), still percent-encoded. Never throws for bad input (4xx replies); an exception from
+  // the engine propagates. Thread-safe.
+  HttpReply handle(const std::string& method, const std::string& target, const std::string& body) const;
+
+  // Registers the routes on `server` (GET/POST/DELETE under /v1/, and /healthz), plus an error
+  // handler that turns any empty 4xx/5xx reply into JSON and an exception handler that answers
+  // 500 JSON. Sets the server's payload limit to body_bytes_max. This object must outlive the
+  // server's serving.
+  void bind(httplib::Server& server) const;
+
+ private:
+  Engine& engine_;
+  HttpApiOptions options_;
+};
+
+// Percent-decodes one path segment ('+' stays '+'); false on a malformed escape ("%zz", "%4").
+bool percent_decode(const std::string& text, std::string& out);
+
+}  // namespace actorflow::node

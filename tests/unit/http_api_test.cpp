@@ -1,0 +1,346 @@
+// The node's HTTP/JSON API, driven over a real socket: an httplib::Server on 127.0.0.1 (a free
+// port) serving an Engine on a memory store and the real clock, called with httplib::Client.
+#include "http_api.hpp"
+
+#include <actorflow/engine.hpp>
+#include <actorflow/step_handler.hpp>
+#include <actorflow/workflow_definition.hpp>
+
+#include <httplib.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+using namespace actorflow;
+using namespace actorflow::node;
+
+namespace {
+
+struct Reply {
+  int status = 0;
+  Json body;
+  std::string content_type;
+};
+
+EngineOptions test_options() {
+  EngineOptions options;
+  options.store = make_memory_store();
+  options.clock = make_real_clock();
+  options.passivate_after = std::nullopt;
+  return options;
+}
+
+class HttpApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    engine = std::make_unique<Engine>(test_options());
+    engine->register_handler("greet", [](const StepContext& ctx) {
+      return Json{{"hello", ctx.input().value("name", std::string("nobody"))}};
+    });
+    engine->register_handler("after", [](const StepContext&) { return Json{{"done", true}}; });
+    engine->register_handler("boom", [](const StepContext&) -> Json { throw NonRetryableError("the card was declined"); });
+    ASSERT_TRUE(engine->register_workflow(WorkflowBuilder("greet").step("greet", "greet").build()));
+    ASSERT_TRUE(engine->register_workflow(
+        WorkflowBuilder("approve").wait_for(WaitSpec("go", "go")).step("after", "after").build()));
+    ASSERT_TRUE(engine->register_workflow(
+        WorkflowBuilder("doomed").step(StepSpec("boom", "boom").on_error(ErrorStrategy::dead_letter)).build()));
+
+    api = std::make_unique<HttpApi>(*engine);
+    api->bind(server);
+    // Outside /v1: only to prove the exception handler turns a throw into 500 JSON.
+    server.Get("/test/throw", [](const httplib::Request&, httplib::Response&) { throw std::runtime_error("kaboom"); });
+    // The socket listens once bound, so a request made before listen_after_bind runs waits in the
+    // backlog. But stop() before the loop runs is lost (httplib 0.11.4 has no wait_until_ready):
+    // wait for is_running(), bounded.
+    port = server.bind_to_any_port("127.0.0.1");
+    ASSERT_GT(port, 0);
+    serving = std::thread([this] { server.listen_after_bind(); });
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!server.is_running() && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+    ASSERT_TRUE(server.is_running());
+    client = std::make_unique<httplib::Client>("127.0.0.1", port);
+    client->set_read_timeout(10, 0);
+  }
+
+  void TearDown() override {
+    server.stop();
+    if (serving.joinable()) serving.join();
+  }
+
+  Reply call(const std::string& method, const std::string& path, const std::string& body = "") {
+    auto send = [&]() -> httplib::Result {
+      if (method == "POST") return client->Post(path, body, "application/json");
+      if (method == "DELETE") return client->Delete(path);
+      if (method == "PUT") return client->Put(path, body, "application/json");
+      return client->Get(path);
+    };
+    httplib::Result result = send();
+    Reply reply;
+    if (!result) {
+      ADD_FAILURE() << method << " " << path << ": no response (" << httplib::to_string(result.error()) << ")";
+      return reply;
+    }
+    reply.status = result->status;
+    reply.content_type = result->get_header_value("Content-Type");
+    try {
+      reply.body = Json::parse(result->body);
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << method << " " << path << ": body is not JSON: '" << result->body << "'";
+    }
+    return reply;
+  }
+
+  Reply start(const std::string& definition, const std::string& id, Json input = Json::object()) {
+    return call("POST", "/v1/workflows", Json{{"definition", definition}, {"id", id}, {"input", input}}.dump());
+  }
+
+  // Expects a JSON error reply with `status` whose message contains `part`.
+  static void expect_error(const Reply& reply, int status, const std::string& part) {
+    EXPECT_EQ(reply.status, status) << reply.body.dump();
+    ASSERT_TRUE(reply.body.is_object() && reply.body.contains("error") && reply.body["error"].is_string())
+        << reply.body.dump();
+    EXPECT_NE(reply.body["error"].get<std::string>().find(part), std::string::npos) << reply.body.dump();
+    EXPECT_EQ(reply.content_type, "application/json");
+  }
+
+  std::unique_ptr<Engine> engine;
+  std::unique_ptr<HttpApi> api;
+  httplib::Server server;
+  int port = 0;
+  std::thread serving;
+  std::unique_ptr<httplib::Client> client;
+};
+
+TEST_F(HttpApiTest, HealthzAnswersOk) {
+  auto reply = call("GET", "/healthz");
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_EQ(reply.body, (Json{{"status", "ok"}}));
+  EXPECT_EQ(reply.content_type, "application/json");
+}
+
+TEST_F(HttpApiTest, StartCreatesOnceThenReportsTheExistingWorkflow) {
+  auto first = start("greet", "wf-1", {{"name", "ada"}});
+  EXPECT_EQ(first.status, 201);
+  EXPECT_EQ(first.body, (Json{{"id", "wf-1"}, {"created", true}}));
+
+  auto again = start("greet", "wf-1", {{"name", "bob"}});
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(again.body, (Json{{"id", "wf-1"}, {"created", false}}));
+
+  auto info = engine->wait("wf-1");
+  ASSERT_TRUE(info);
+  EXPECT_EQ(info->status, WorkflowStatus::completed);
+  EXPECT_EQ(info->data["greet"]["hello"], "ada");
+}
+
+TEST_F(HttpApiTest, StartWithoutInputUsesAnEmptyObject) {
+  auto reply = call("POST", "/v1/workflows", R"({"definition":"greet","id":"wf-no-input"})");
+  EXPECT_EQ(reply.status, 201);
+  ASSERT_TRUE(engine->wait("wf-no-input"));
+  EXPECT_EQ(engine->query("wf-no-input")->data["greet"]["hello"], "nobody");
+}
+
+TEST_F(HttpApiTest, BadStartBodiesAre400NamingTheProblem) {
+  expect_error(call("POST", "/v1/workflows", R"({"definition": "greet", "id": )"), 400, "malformed JSON body");
+  expect_error(call("POST", "/v1/workflows", ""), 400, "malformed JSON body");
+  expect_error(call("POST", "/v1/workflows", "[1,2]"), 400, "must be a JSON object, got array");
+  expect_error(call("POST", "/v1/workflows", R"({"id":"x"})"), 400, "missing field 'definition'");
+  expect_error(call("POST", "/v1/workflows", R"({"definition":"greet","id":7})"), 400, "field 'id' must be a string");
+  expect_error(call("POST", "/v1/workflows", R"({"definition":"greet","id":"x","input":[1]})"), 400,
+               "field 'input' must be a JSON object, got array");
+  auto unknown = start("no-such-definition", "x");
+  EXPECT_EQ(unknown.status, 400);
+  EXPECT_FALSE(unknown.body.value("error", std::string()).empty()) << unknown.body.dump();
+  EXPECT_FALSE(engine->query("x"));
+}
+
+TEST_F(HttpApiTest, QueryAndHistoryOfACompletedWorkflow) {
+  ASSERT_EQ(start("greet", "wf-q", {{"name", "ada"}}).status, 201);
+  ASSERT_TRUE(engine->wait("wf-q"));
+
+  auto reply = call("GET", "/v1/workflows/wf-q");
+  ASSERT_EQ(reply.status, 200);
+  EXPECT_EQ(reply.body["id"], "wf-q");
+  EXPECT_EQ(reply.body["definition"], "greet");
+  EXPECT_EQ(reply.body["version"], 1);
+  EXPECT_EQ(reply.body["status"], "completed");
+  EXPECT_EQ(reply.body["data"]["greet"]["hello"], "ada");
+  EXPECT_EQ(reply.body["error"], "");
+  EXPECT_EQ(reply.body["restarts"], 0);
+
+  auto history = call("GET", "/v1/workflows/wf-q/history");
+  ASSERT_EQ(history.status, 200);
+  const Json& events = history.body["events"];
+  ASSERT_TRUE(events.is_array());
+  ASSERT_EQ(events.size(), engine->history("wf-q").size());
+  ASSERT_FALSE(events.empty());
+  EXPECT_EQ(events[0]["seq"], 1);
+  EXPECT_EQ(events[0]["type"], "workflow_started");
+  for (const char* key : {"seq", "at_ms", "type", "step", "attempt", "from", "to", "duration_ms", "detail"})
+    EXPECT_TRUE(events[0].contains(key)) << key;
+  bool step_seen = false;
+  for (const auto& e : events) step_seen = step_seen || (e["step"] == "greet" && e["duration_ms"].get<int64_t>() >= 0);
+  EXPECT_TRUE(step_seen) << events.dump();
+
+  expect_error(call("GET", "/v1/workflows/nope"), 404, "no such workflow: 'nope'");
+  expect_error(call("GET", "/v1/workflows/nope/history"), 404, "no such workflow");
+}
+
+TEST_F(HttpApiTest, SignalDeliversItsPayloadAndMapsEachError) {
+  ASSERT_EQ(start("approve", "wf-s").status, 201);
+
+  expect_error(call("POST", "/v1/workflows/wf-s/signals/stop", "{}"), 400, "stop");
+  expect_error(call("POST", "/v1/workflows/nope/signals/go", "{}"), 404, "no such workflow: 'nope'");
+  expect_error(call("POST", "/v1/workflows/wf-s/signals/go", "{oops"), 400, "malformed JSON body");
+  expect_error(call("POST", "/v1/workflows/wf-s/signals/go", "3"), 400, "must be a JSON object");
+
+  auto ok = call("POST", "/v1/workflows/wf-s/signals/go", R"({"colour":"green"})");
+  EXPECT_EQ(ok.status, 202);
+  EXPECT_EQ(ok.body, (Json{{"delivered", true}}));
+  auto info = engine->wait("wf-s");
+  ASSERT_TRUE(info);
+  EXPECT_EQ(info->status, WorkflowStatus::completed);
+  EXPECT_EQ(info->data["go"], (Json{{"colour", "green"}}));
+
+  expect_error(call("POST", "/v1/workflows/wf-s/signals/go", "{}"), 409, "has ended (completed)");
+}
+
+TEST_F(HttpApiTest, AnEmptySignalBodyIsAnEmptyPayload) {
+  ASSERT_EQ(start("approve", "wf-e").status, 201);
+  EXPECT_EQ(call("POST", "/v1/workflows/wf-e/signals/go", "").status, 202);
+  auto info = engine->wait("wf-e");
+  ASSERT_TRUE(info);
+  EXPECT_EQ(info->status, WorkflowStatus::completed);
+  EXPECT_EQ(info->data["go"], Json::object());
+}
+
+TEST_F(HttpApiTest, CancelEndsTheWorkflowAndMapsEachError) {
+  ASSERT_EQ(start("approve", "wf-c").status, 201);
+  expect_error(call("POST", "/v1/workflows/wf-c/cancel", R"({"by": 1})"), 400, "field 'by' must be a string");
+  expect_error(call("POST", "/v1/workflows/nope/cancel", "{}"), 404, "no such workflow");
+
+  auto ok = call("POST", "/v1/workflows/wf-c/cancel", R"({"by":"tester","reason":"not needed"})");
+  EXPECT_EQ(ok.status, 202);
+  auto info = engine->wait("wf-c");
+  ASSERT_TRUE(info);
+  EXPECT_EQ(info->status, WorkflowStatus::compensated);
+  EXPECT_NE(info->error.find("cancelled by tester: not needed"), std::string::npos) << info->error;
+
+  expect_error(call("POST", "/v1/workflows/wf-c/cancel", "{}"), 409, "has ended");
+}
+
+TEST_F(HttpApiTest, IdsWithASlashTravelPercentEncoded) {
+  const std::string id = "run-1/order-0001";
+  ASSERT_EQ(start("approve", id).status, 201);
+
+  auto query = call("GET", "/v1/workflows/run-1%2Forder-0001");
+  ASSERT_EQ(query.status, 200);
+  EXPECT_EQ(query.body["id"], id);
+  EXPECT_EQ(call("GET", "/v1/workflows/run-1%2forder-0001").body["id"], id);  // lower-case hex too
+
+  // An id ending in a route word is still one segment.
+  ASSERT_EQ(start("greet", "a/history").status, 201);
+  ASSERT_TRUE(engine->wait("a/history"));
+  EXPECT_EQ(call("GET", "/v1/workflows/a%2Fhistory").body["id"], "a/history");
+  EXPECT_EQ(call("GET", "/v1/workflows/a%2Fhistory/history").status, 200);
+
+  EXPECT_EQ(call("POST", "/v1/workflows/run-1%2Forder-0001/signals/go", R"({"n":1})").status, 202);
+  auto info = engine->wait(id);
+  ASSERT_TRUE(info);
+  EXPECT_EQ(info->status, WorkflowStatus::completed);
+
+  auto history = call("GET", "/v1/workflows/run-1%2Forder-0001/history");
+  ASSERT_EQ(history.status, 200);
+  EXPECT_FALSE(history.body["events"].empty());
+
+  // Unencoded, the '/' splits the path: no route, and the error says how to send it.
+  expect_error(call("GET", "/v1/workflows/run-1/order-0001"), 404, "%2F");
+  expect_error(call("GET", "/v1/workflows/run-1%2"), 400, "malformed percent-encoding");
+  expect_error(call("GET", "/v1/workflows/run-1%zz"), 400, "malformed percent-encoding");
+}
+
+TEST_F(HttpApiTest, UnknownRoutesAndMethodsAreJsonErrors) {
+  expect_error(call("GET", "/v1/nothing-here"), 404, "no route for GET /v1/nothing-here");
+  expect_error(call("GET", "/elsewhere"), 404, "no route for GET /elsewhere");
+  expect_error(call("DELETE", "/v1/workflows/wf-1"), 405, "method DELETE not allowed");
+  expect_error(call("PUT", "/v1/workflows", "{}"), 405, "not allowed");
+  expect_error(call("GET", "/v1/workflows/"), 404, "no route");
+}
+
+TEST_F(HttpApiTest, AnExceptionInAHandlerIs500JsonAndTheServerGoesOn) {
+  expect_error(call("GET", "/test/throw"), 500, "kaboom");
+  EXPECT_EQ(call("GET", "/healthz").status, 200);
+}
+
+TEST_F(HttpApiTest, DeadLettersAreListed) {
+  EXPECT_EQ(call("GET", "/v1/dead-letters").body, (Json{{"dead_letters", Json::array()}}));
+  ASSERT_EQ(start("doomed", "wf-d").status, 201);
+  auto info = engine->wait("wf-d");
+  ASSERT_TRUE(info);
+  ASSERT_EQ(info->status, WorkflowStatus::dead_lettered);
+
+  auto reply = call("GET", "/v1/dead-letters");
+  ASSERT_EQ(reply.status, 200);
+  ASSERT_EQ(reply.body["dead_letters"].size(), 1u);
+  const Json& letter = reply.body["dead_letters"][0];
+  EXPECT_EQ(letter["workflow_id"], "wf-d");
+  EXPECT_NE(letter["reason"].get<std::string>().find("the card was declined"), std::string::npos) << letter.dump();
+  EXPECT_GT(letter["at_ms"].get<int64_t>(), 0);
+  EXPECT_EQ(call("GET", "/v1/workflows/wf-d").body["status"], "dead-lettered");
+}
+
+TEST_F(HttpApiTest, SchedulesAreListedPausedResumedAndDeleted) {
+  EXPECT_EQ(call("GET", "/v1/schedules").body, (Json{{"schedules", Json::array()}}));
+  ScheduleSpec spec;
+  spec.id = "daily/greet";
+  spec.cron = "0 6 * * *";
+  spec.definition = "greet";
+  ASSERT_TRUE(engine->create_schedule(spec));
+
+  auto list = call("GET", "/v1/schedules");
+  ASSERT_EQ(list.status, 200);
+  ASSERT_EQ(list.body["schedules"].size(), 1u);
+  EXPECT_EQ(list.body["schedules"][0]["id"], "daily/greet");
+  EXPECT_EQ(list.body["schedules"][0]["cron"], "0 6 * * *");
+  EXPECT_EQ(list.body["schedules"][0]["paused"], false);
+
+  auto paused = call("POST", "/v1/schedules/daily%2Fgreet/pause");
+  EXPECT_EQ(paused.status, 200);
+  EXPECT_EQ(paused.body["paused"], true);
+  EXPECT_TRUE(engine->schedule("daily/greet")->paused);
+  auto resumed = call("POST", "/v1/schedules/daily%2Fgreet/resume");
+  EXPECT_EQ(resumed.status, 200);
+  EXPECT_EQ(resumed.body["paused"], false);
+  EXPECT_EQ(call("GET", "/v1/schedules/daily%2Fgreet").body["definition"], "greet");
+
+  auto deleted = call("DELETE", "/v1/schedules/daily%2Fgreet");
+  EXPECT_EQ(deleted.status, 200);
+  EXPECT_EQ(deleted.body, (Json{{"id", "daily/greet"}, {"deleted", true}}));
+  EXPECT_FALSE(engine->schedule("daily/greet"));
+
+  expect_error(call("POST", "/v1/schedules/daily%2Fgreet/pause"), 404, "no such schedule");
+  expect_error(call("DELETE", "/v1/schedules/daily%2Fgreet"), 404, "no such schedule");
+  expect_error(call("GET", "/v1/schedules/daily%2Fgreet"), 404, "no such schedule");
+}
+
+TEST_F(HttpApiTest, ABodyOverTheLimitIs413) {
+  HttpApi small(*engine, HttpApiOptions{16});
+  auto reply = small.handle("POST", "/v1/workflows", std::string(17, ' '));
+  EXPECT_EQ(reply.status, 413);
+  EXPECT_NE(reply.body["error"].get<std::string>().find("body_bytes_max"), std::string::npos);
+}
+
+TEST(PercentDecode, DecodesEscapesAndRejectsMalformedOnes) {
+  std::string out;
+  EXPECT_TRUE(percent_decode("run-1%2Forder%2f0001+x", out));
+  EXPECT_EQ(out, "run-1/order/0001+x");
+  EXPECT_FALSE(percent_decode("%", out));
+  EXPECT_FALSE(percent_decode("a%4", out));
+  EXPECT_FALSE(percent_decode("%g0", out));
+}
+
+}  // namespace
