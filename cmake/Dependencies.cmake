@@ -18,6 +18,7 @@ set_target_properties(CAF::io PROPERTIES
 find_package(spdlog REQUIRED)
 find_package(nlohmann_json REQUIRED)
 find_package(yaml-cpp REQUIRED)
+find_package(CLI11 CONFIG REQUIRED)  # header-only; Debian's libcli11-dev ships its CMake config
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)

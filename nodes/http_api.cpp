@@ -1,5 +1,8 @@
 #include "http_api.hpp"
 
+#include "prometheus_text.hpp"
+#include "query_params.hpp"
+
 #include <actorflow/schedule_policy.hpp>
 #include <actorflow/workflow_status.hpp>
 
@@ -127,6 +130,60 @@ bool matches(const std::vector<std::string>& segments, std::initializer_list<con
   return true;
 }
 
+constexpr size_t kListLimitMax = 1000;
+
+HttpReply list_workflows(const Engine& engine, const std::string& target) {
+  std::string bad;
+  auto query = parse_query(target, bad);
+  if (!query) return error_reply(400, "malformed percent-encoding in query part '" + bad + "'");
+  WorkflowFilter filter;
+  for (const auto& [name, value] : *query) {
+    if (name == "status") {
+      filter.status = parse_workflow_status(value);
+      if (!filter.status)
+        return error_reply(400, "status '" + value +
+                                    "' is not one of running, compensating, completed, failed, compensated, dead-lettered");
+    } else if (name == "definition") {
+      filter.definition = value;
+    } else if (name == "after") {
+      filter.after_id = value;
+    } else if (name == "limit") {
+      size_t used = 0;
+      long long limit = 0;
+      try {
+        limit = std::stoll(value, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used != value.size() || value.empty() || limit < 1 || limit > static_cast<long long>(kListLimitMax))
+        return error_reply(400, "limit must be an integer from 1 to " + std::to_string(kListLimitMax) + ", got '" + value + "'");
+      filter.limit = static_cast<size_t>(limit);
+    } else {
+      return error_reply(400, "unknown query parameter '" + name + "' (expected status, definition, after, limit)");
+    }
+  }
+  Json list = Json::array();
+  auto page = engine.list_workflows(filter);
+  for (const auto& w : page)
+    list.push_back(Json{{"id", w.id}, {"definition", w.definition}, {"version", w.version},
+                        {"status", std::string(to_string(w.status))}, {"started_ms", w.started_ms},
+                        {"updated_ms", w.updated_ms}});
+  Json next = page.size() == filter.limit && !page.empty() ? Json(page.back().id) : Json(nullptr);
+  return HttpReply{200, Json{{"workflows", std::move(list)}, {"next_after", std::move(next)}}};
+}
+
+HttpReply stats(const Engine& engine) {
+  Json by_status = Json::object();
+  for (WorkflowStatus status : {WorkflowStatus::running, WorkflowStatus::compensating, WorkflowStatus::completed,
+                                WorkflowStatus::failed, WorkflowStatus::compensated, WorkflowStatus::dead_lettered})
+    by_status[std::string(to_string(status))] = 0;
+  for (const auto& [status, count] : engine.store().count_by_status()) by_status[std::string(to_string(status))] = count;
+  return HttpReply{200, Json{{"workflows_by_status", std::move(by_status)},
+                             {"running_instances", engine.running_instances()},
+                             {"dead_letters", engine.dead_letters().size()},
+                             {"draining", engine.draining()}}};
+}
+
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -173,6 +230,18 @@ HttpReply HttpApi::handle(const std::string& method, const std::string& target, 
   };
 
   if (route("GET", {"healthz"})) return HttpReply{200, Json{{"status", "ok"}}};
+  if (route("GET", {"metrics"}))
+    return HttpReply{200, kPrometheusContentType, render_prometheus(engine_.metrics(), options_.node_id)};
+  if (engine_.draining() && (method == "POST" || method == "DELETE")) return error_reply(503, "node is draining");
+
+  if (route("GET", {"v1", "workflows"})) return list_workflows(engine_, target);
+  if (route("GET", {"v1", "stats"})) return stats(engine_);
+  if (route("GET", {"v1", "breakers"})) {
+    Json list = Json::array();
+    for (const auto& [service, state] : engine_.breakers())
+      list.push_back(Json{{"service", service}, {"state", std::string(to_string(state))}});
+    return HttpReply{200, Json{{"breakers", std::move(list)}}};
+  }
 
   if (route("POST", {"v1", "workflows"})) {
     Json request;
@@ -230,6 +299,21 @@ HttpReply HttpApi::handle(const std::string& method, const std::string& target, 
     return HttpReply{202, Json{{"cancelled", true}}};
   }
 
+  if (route("POST", {"v1", "workflows", "{}", "retry"})) {
+    Json request;
+    if (auto err = parse_object(body, true, request)) return *err;
+    std::string by = "http-api";
+    if (auto err = string_field(request, "by", false, by)) return *err;
+    auto info = engine_.query(p[0]);
+    if (!info) return error_reply(404, "no such workflow: '" + p[0] + "'");
+    if (info->status != WorkflowStatus::dead_lettered)
+      return error_reply(409, "workflow '" + p[0] + "' is " + std::string(to_string(info->status)) +
+                                  ", not dead-lettered: only a dead-lettered workflow can be retried");
+    Status status = engine_.retry_dead_letter(p[0], by);
+    if (!status) return error_reply(409, status.message());
+    return HttpReply{202, Json{{"retried", true}, {"id", p[0]}}};
+  }
+
   if (route("GET", {"v1", "dead-letters"})) {
     Json list = Json::array();
     for (const auto& d : engine_.dead_letters())
@@ -277,9 +361,10 @@ void HttpApi::bind(httplib::Server& server) const {
   auto serve = [this](const httplib::Request& req, httplib::Response& res) {
     HttpReply reply = handle(req.method, req.target, req.body);
     res.status = reply.status;
-    res.set_content(reply.body.dump(), "application/json");
+    if (reply.content_type.empty()) res.set_content(reply.body.dump(), "application/json");
+    else res.set_content(reply.text, reply.content_type.c_str());
   };
-  for (const char* pattern : {R"(/v1/.*)", R"(/healthz)"}) {
+  for (const char* pattern : {R"(/v1/.*)", R"(/healthz)", R"(/metrics)"}) {
     server.Get(pattern, serve);
     server.Post(pattern, serve);
     server.Delete(pattern, serve);

@@ -3,16 +3,31 @@
 // {"error": "..."} with a 4xx code (5xx only for an exception inside a handler).
 //
 //   POST   /v1/workflows                        {"definition","id","input"} -> 201 created, 200 existed
+//   GET    /v1/workflows?status=&definition=&after=&limit=
+//                                                -> {"workflows":[{"id","definition","version","status",
+//                                                   "started_ms","updated_ms"}], "next_after": id|null}
+//                                                   ordered by id; limit 1..1000 (default 100); next_after
+//                                                   is the last id when the page is full (pass it as after=)
 //   GET    /v1/workflows/{id}                   -> {"id","definition","version","status","data","error","restarts"}
-//   GET    /v1/workflows/{id}/history           -> {"events":[{"seq","at_ms","type","step",...}]}
+//   GET    /v1/workflows/{id}/history           -> {"events":[{"seq","at_ms","type","step","attempt","from","to",
+//                                                   "duration_ms","detail"}]}
 //   POST   /v1/workflows/{id}/signals/{name}    body = payload (empty = {}) -> 202 {"delivered":true}
+//                                                   (an approval: {"decision":"approve"|"reject","by","reason"})
 //   POST   /v1/workflows/{id}/cancel            {"by","reason"} -> 202 {"cancelled":true}
+//   POST   /v1/workflows/{id}/retry             {"by"} (optional) -> 202 {"retried":true} (a dead-lettered one)
 //   GET    /v1/dead-letters                     -> {"dead_letters":[{"workflow_id","reason","at_ms"}]}
 //   GET    /v1/schedules                        -> {"schedules":[...]}
 //   GET    /v1/schedules/{id}                   -> one schedule
 //   POST   /v1/schedules/{id}/pause | /resume   -> 200 the schedule
 //   DELETE /v1/schedules/{id}                   -> 200 {"id","deleted":true}
+//   GET    /v1/breakers                         -> {"breakers":[{"service","state"}]}  state: closed|open|half-open
+//   GET    /v1/stats                            -> {"workflows_by_status":{"running":n,...every status...},
+//                                                   "running_instances":n,"dead_letters":n,"draining":bool}
+//   GET    /metrics                             -> Prometheus text format (text/plain; version=0.0.4)
 //   GET    /healthz                             -> {"status":"ok"}
+//
+// While the engine drains (Engine::drain), every POST and DELETE is refused with 503
+// {"error":"node is draining"}; reads go on.
 //
 // Path parameters are percent-decoded one segment at a time, from the raw request target: a
 // workflow id holding '/' is sent with it encoded ("run-1%2Forder-0001"); an unencoded '/' splits
@@ -22,6 +37,7 @@
 
 #include <cstddef>
 #include <string>
+#include <utility>
 
 namespace httplib {
 class Server;
@@ -31,12 +47,20 @@ namespace actorflow::node {
 
 struct HttpApiOptions {
   size_t body_bytes_max = 1 << 20;  // a larger request body is refused with 413
+  std::string node_id;              // labels /metrics (actorflow_node_info) when set
 };
 
-// What a route answers: an HTTP status and a JSON body.
+// What a route answers: an HTTP status and a JSON body, or (when content_type is set) `text`.
 struct HttpReply {
+  HttpReply() = default;
+  HttpReply(int status_code, Json json) : status(status_code), body(std::move(json)) {}
+  HttpReply(int status_code, std::string type, std::string content)
+      : status(status_code), content_type(std::move(type)), text(std::move(content)) {}
+
   int status = 200;
   Json body = Json::object();
+  std::string content_type;
+  std::string text;
 };
 
 class HttpApi {
@@ -49,7 +73,7 @@ class HttpApi {
   // the engine propagates. Thread-safe.
   HttpReply handle(const std::string& method, const std::string& target, const std::string& body) const;
 
-  // Registers the routes on `server` (GET/POST/DELETE under /v1/, and /healthz), plus an error
+  // Registers the routes on `server` (GET/POST/DELETE under /v1/, /healthz and /metrics), plus an error
   // handler that turns any empty 4xx/5xx reply into JSON and an exception handler that answers
   // 500 JSON. Sets the server's payload limit to body_bytes_max. This object must outlive the
   // server's serving.

@@ -28,7 +28,7 @@ constexpr size_t kNodeIdCharsMax = 64;
 using Keys = std::span<const std::string_view>;
 
 constexpr std::string_view kTopKeys[]{"node", "http", "cluster", "store", "defaults", "engine", "log"};
-constexpr std::string_view kNodeKeys[]{"id", "workflows_dir", "drain_timeout"};
+constexpr std::string_view kNodeKeys[]{"id", "workflows_dir", "drain_timeout", "plugins"};
 constexpr std::string_view kHttpKeys[]{"listen"};
 constexpr std::string_view kClusterKeys[]{"listen", "shards"};
 constexpr std::string_view kDefaultsKeys[]{"step_timeout",          "retries_max",       "error_strategy",
@@ -153,8 +153,8 @@ struct HostPort {
   int port = 0;
 };
 
-// host:port, an IPv6 host in brackets. Nothing when the form is wrong; port 0 when it is no port
-// from 1 to 65535.
+// host:port, an IPv6 host in brackets. Nothing when the form is wrong; port -1 when it is no port
+// from 0 to 65535.
 std::optional<HostPort> parse_host_port(std::string_view text) {
   size_t colon = std::string_view::npos;
   HostPort out;
@@ -177,7 +177,7 @@ std::optional<HostPort> parse_host_port(std::string_view text) {
   const auto is_digit = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; };
   if (port.empty() || !std::all_of(port.begin(), port.end(), is_digit)) return std::nullopt;
   const auto value = parse_integer(port);
-  out.port = value && *value >= 1 && *value <= 65535 ? static_cast<int>(*value) : 0;
+  out.port = value && *value >= 0 && *value <= 65535 ? static_cast<int>(*value) : -1;
   return out;
 }
 
@@ -321,14 +321,17 @@ class Loader {
     out = *text;
   }
 
-  void address(const Value* v, std::string& out) {
+  // host:port; port 0 (any free port) only when `any_port_ok`.
+  void address(const Value* v, std::string& out, bool any_port_ok) {
     if (!v) return;
     const std::string expected = "host:port (e.g. 127.0.0.1:8080 or [::1]:8080)";
     const auto text = scalar(*v, expected);
     if (!text) return;
     const auto parsed = parse_host_port(*text);
     if (!parsed) return bad(*v, expected);
-    if (parsed->port == 0) return bad(*v, "host:port with a port from 1 to 65535");
+    if (parsed->port < 0 || (parsed->port == 0 && !any_port_ok))
+      return bad(*v, any_port_ok ? "host:port with a port from 0 (any free port) to 65535"
+                                 : "host:port with a port from 1 to 65535");
     out = *text;
   }
 
@@ -356,6 +359,12 @@ class Loader {
 
   bool failed(const std::string& path) const { return failed_.count(path) != 0; }
 
+  // "source:line:column"
+  std::string where(const YAML::Mark& at) const {
+    if (at.is_null() || at.line < 0) return source_ + ":1:1";
+    return source_ + ":" + std::to_string(at.line + 1) + ":" + std::to_string(at.column + 1);
+  }
+
  private:
   static std::string prefix(const std::string& path) { return path.empty() ? "" : path + ": "; }
 
@@ -365,11 +374,6 @@ class Loader {
 
   static YAML::Mark value_mark(const YAML::Node& key, const YAML::Node& value) {
     return value.IsNull() || value.Mark().is_null() ? key.Mark() : value.Mark();
-  }
-
-  std::string where(const YAML::Mark& at) const {
-    if (at.is_null() || at.line < 0) return source_ + ":1:1";
-    return source_ + ":" + std::to_string(at.line + 1) + ":" + std::to_string(at.column + 1);
   }
 
   std::string source_;
@@ -399,6 +403,38 @@ void read_node_id(Loader& loader, const Value* v, const Value& section, NodeConf
   config.node_id = *text;
 }
 
+// node.plugins: a list of shared-library paths. Whether each file exists is checked when the node
+// loads it (the error then names the entry's location), not here: the config stays readable
+// without the build that makes the plugins.
+void read_plugins(Loader& loader, const Value* v, NodeConfig& config) {
+  if (!v || v->node.IsNull()) return;
+  const std::string expected = "a list of plugin paths (shared libraries, e.g. [build/libhandlers.so])";
+  if (!v->node.IsSequence()) return loader.bad(*v, expected);
+  if (v->node.size() > kPluginsMax)
+    return loader.problem(v->mark, v->path + ": expected at most " + std::to_string(kPluginsMax) + " plugins, got " +
+                                       std::to_string(v->node.size()));
+  std::vector<PluginEntry> plugins;
+  std::set<std::string> seen;
+  for (size_t i = 0; i < v->node.size(); ++i) {
+    const YAML::Node entry = v->node[i];
+    const Value item{v->path + "[" + std::to_string(i) + "]", entry,
+                     entry.Mark().is_null() ? v->mark : entry.Mark(), v->key_mark};
+    const std::string entry_expected = "a plugin path (a shared library file)";
+    const auto text = loader.scalar(item, entry_expected);
+    if (!text) continue;
+    if (text->empty()) {
+      loader.bad(item, entry_expected);
+      continue;
+    }
+    if (!seen.insert(*text).second) {
+      loader.bad(item, "each plugin once");
+      continue;
+    }
+    plugins.push_back(PluginEntry{*text, loader.where(item.mark)});
+  }
+  config.plugins = std::move(plugins);
+}
+
 void read_config(Loader& loader, const Value& root, NodeConfig& config) {
   const auto top = loader.section(root, kTopKeys, "sections");
   const auto sub = [&](const std::string& name, Keys keys, const std::string& what) {
@@ -420,12 +456,13 @@ void read_config(Loader& loader, const Value& root, NodeConfig& config) {
     }
   }
   loader.duration(find(node, "drain_timeout"), config.drain_timeout, Millis(0), Millis(3'600'000));
+  read_plugins(loader, find(node, "plugins"), config);
 
   const auto http = sub("http", kHttpKeys, "HTTP settings");
-  loader.address(find(http, "listen"), config.http_listen);
+  loader.address(find(http, "listen"), config.http_listen, true);
 
   const auto cluster = sub("cluster", kClusterKeys, "cluster settings");
-  loader.address(find(cluster, "listen"), config.cluster_listen);
+  loader.address(find(cluster, "listen"), config.cluster_listen, false);
   loader.integer(find(cluster, "shards"), config.shards, 1, 4096);
 
   loader.store_spec(find(top, "store"), config.store);
@@ -474,7 +511,7 @@ void read_config(Loader& loader, const Value& root, NodeConfig& config) {
   }
   const auto http_address = parse_host_port(config.http_listen);
   const auto cluster_address = parse_host_port(config.cluster_listen);
-  if (http_address && cluster_address && http_address->port == cluster_address->port &&
+  if (http_address && cluster_address && http_address->port > 0 && http_address->port == cluster_address->port &&
       (lowercase(http_address->host) == lowercase(cluster_address->host) || is_wildcard_host(http_address->host) ||
        is_wildcard_host(cluster_address->host)) &&
       !loader.failed("http.listen") && !loader.failed("cluster.listen")) {
@@ -536,9 +573,11 @@ NodeConfigResult load_node_config_file(const std::string& path) {
   return load_node_config_yaml(text.str(), path);
 }
 
-EngineOptions engine_options(const NodeConfig& config) {
+EngineOptions engine_options(const NodeConfig& config) { return engine_options(config, open_store(config.store)); }
+
+EngineOptions engine_options(const NodeConfig& config, std::shared_ptr<Store> store) {
   EngineOptions options;
-  options.store = open_store(config.store);
+  options.store = std::move(store);
   options.step_timeout_default = config.timeout_default;
   options.retry_default.retries_max = config.max_retries;
   options.retry_default.interval_initial = config.retry_backoff_initial;

@@ -9,6 +9,8 @@
 #include <actorflow/engine.hpp>
 #include <actorflow/error_strategy.hpp>
 
+#include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,14 +21,23 @@ namespace actorflow::node {
 // Every value with its default; the YAML key that sets it is in the comment. Durations are written
 // as in workflow definitions (actorflow::parse_duration): an integer and a unit, ms s m h d, several
 // may follow each other ("500ms", "30s", "5m", "2h", "1h30m").
+// One entry of node.plugins: a handler plugin (a shared library, see actorflow/plugin.hpp).
+struct PluginEntry {
+  std::string path;      // as written; relative paths are relative to the current directory
+  std::string location;  // where it is written, "file:line:column", for errors found when loading it
+
+  bool operator==(const PluginEntry&) const = default;
+};
+
 struct NodeConfig {
   // node:
   std::string node_id;                           // node.id (required): [A-Za-z0-9._-], at most 64
   std::string workflows_dir = "config/workflows";  // node.workflows_dir
   Millis drain_timeout{30'000};                  // node.drain_timeout: shutdown waits this long for steps
+  std::vector<PluginEntry> plugins;              // node.plugins: loaded in order, at most kPluginsMax
 
   // http: / cluster: (addresses are host:port, loopback unless configured otherwise)
-  std::string http_listen = "127.0.0.1:8080";     // http.listen
+  std::string http_listen = "127.0.0.1:8080";     // http.listen; port 0: any free port (the node logs it)
   std::string cluster_listen = "127.0.0.1:7400";  // cluster.listen
   int shards = 16;                                // cluster.shards: 1..4096
 
@@ -57,6 +68,8 @@ struct NodeConfig {
   std::string log_format = "json";  // log.format: json or text
 };
 
+inline constexpr size_t kPluginsMax = 64;
+
 struct NodeConfigResult {
   std::optional<NodeConfig> config;   // set exactly when `problems` is empty
   std::vector<std::string> problems;  // every problem in the file, in file order where possible
@@ -72,5 +85,7 @@ NodeConfigResult load_node_config_yaml(std::string_view text, const std::string&
 // opened here with actorflow::open_store (throws std::invalid_argument for a malformed spec and
 // StoreUnavailable when the store cannot be opened). The clock is left unset: the real clock.
 EngineOptions engine_options(const NodeConfig& config);
+// The same with `store` instead of the configured one (e.g. a memory store for a dry run).
+EngineOptions engine_options(const NodeConfig& config, std::shared_ptr<Store> store);
 
 }  // namespace actorflow::node

@@ -116,6 +116,8 @@ class RedisStoreTest : public ::testing::Test {
     EXPECT_THROW(store->live_workflows(), StoreUnavailable);
     EXPECT_THROW(store->history("wf-1"), StoreUnavailable);
     EXPECT_THROW(store->dead_letters(), StoreUnavailable);
+    EXPECT_THROW(store->list_workflows({}), StoreUnavailable);
+    EXPECT_THROW(store->count_by_status(), StoreUnavailable);
     EXPECT_THROW(store->ledger_get("k"), StoreUnavailable);
     EXPECT_THROW(store->ledger_scan(""), StoreUnavailable);
     EXPECT_THROW(store->ledger_put("k", "v"), StoreUnavailable);
@@ -209,7 +211,73 @@ TEST_F(RedisStoreTest, EveryKeyIsUnderThePrefix) {
 
   const auto keys = raw.strings({"KEYS", "*"});
   EXPECT_THAT(keys, Each(StartsWith(kPrefix)));
-  EXPECT_EQ(keys.size(), 7u);  // wf x2, hist, live, dead, ledger, epoch
+  EXPECT_EQ(keys.size(), 9u);  // wf x2, hist, live, dead, ledger, epoch, workflows, status:running
+}
+
+TEST_F(RedisStoreTest, AStatusChangeMovesTheIdBetweenStatusSetsInTheCommit) {
+  WorkflowWrite created = create_write("wf-1", 1, "s");
+  created.summary.definition = "order";
+  ASSERT_THAT(store->commit({created}), ElementsAre(WriteResult::ok));
+  EXPECT_EQ(raw.text({"HGET", "t:wf:wf-1", "status"}), "running");
+  EXPECT_EQ(raw.text({"HGET", "t:wf:wf-1", "definition"}), "order");
+  EXPECT_THAT(raw.strings({"ZRANGE", "t:status:running", "0", "-1"}), ElementsAre("wf-1"));
+
+  WorkflowWrite failed = save_write("wf-1", 1, "s");
+  failed.summary.status = WorkflowStatus::failed;
+  ASSERT_THAT(store->commit({failed}), ElementsAre(WriteResult::ok));
+
+  EXPECT_EQ(raw.integer({"EXISTS", "t:status:running"}), 0);
+  EXPECT_THAT(raw.strings({"ZRANGE", "t:status:failed", "0", "-1", "WITHSCORES"}), ElementsAre("wf-1", "0"));
+  EXPECT_THAT(raw.strings({"ZRANGE", "t:workflows", "0", "-1"}), ElementsAre("wf-1"));
+}
+
+// A workflow written before summaries were kept is in no set: its next write puts it there.
+TEST_F(RedisStoreTest, AWorkflowWithoutASummaryIsIndexedByItsNextWrite) {
+  raw.integer({"HSET", "t:wf:old", "snapshot", "s", "epoch", "1", "write", ""});
+  EXPECT_THAT(store->list_workflows({}), ::testing::IsEmpty());
+
+  WorkflowWrite done = save_write("old", 1, "s2");
+  done.live = false;
+  done.summary.status = WorkflowStatus::completed;
+  ASSERT_THAT(store->commit({done}), ElementsAre(WriteResult::ok));
+
+  const auto listed = store->list_workflows({});
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].id, "old");
+  EXPECT_EQ(listed[0].status, WorkflowStatus::completed);
+}
+
+TEST_F(RedisStoreTest, AMalformedSummaryIsAnErrorNamingTheWorkflow) {
+  ASSERT_THAT(store->commit({create_write("wf-1", 1, "s")}), ElementsAre(WriteResult::ok));
+  raw.integer({"HSET", "t:wf:wf-1", "status", "sleepy"});
+
+  try {
+    store->list_workflows({});
+    ADD_FAILURE() << "list_workflows did not throw";
+  } catch (const StoreUnavailable& e) {
+    EXPECT_THAT(e.what(), HasSubstr("workflow 'wf-1' has an unknown status 'sleepy'"));
+  }
+  raw.integer({"HSET", "t:wf:wf-1", "status", "running", "version", "x1"});
+  try {
+    store->list_workflows({});
+    ADD_FAILURE() << "list_workflows did not throw";
+  } catch (const StoreUnavailable& e) {
+    EXPECT_THAT(e.what(), HasSubstr("workflow 'wf-1' has a malformed version"));
+  }
+}
+
+// Dead letters the script cannot read (not JSON) are left alone when one workflow's is cleared.
+TEST_F(RedisStoreTest, ClearingADeadLetterSkipsEntriesThatAreNotJson) {
+  raw.integer({"RPUSH", "t:dead", "not json"});
+  WorkflowWrite parked = create_write("wf-1", 1, "s");
+  parked.dead_letter = DeadLetter{"wf-1", "parked", 1};
+  ASSERT_THAT(store->commit({parked}), ElementsAre(WriteResult::ok));
+  WorkflowWrite retried = save_write("wf-1", 1, "s");
+  retried.clear_dead_letter = true;
+
+  ASSERT_THAT(store->commit({retried}), ElementsAre(WriteResult::ok));
+
+  EXPECT_THAT(raw.strings({"LRANGE", "t:dead", "0", "-1"}), ElementsAre("not json"));
 }
 
 TEST_F(RedisStoreTest, ACommitOfAThousandWritesIsOneTransaction) {

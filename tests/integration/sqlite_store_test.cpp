@@ -18,6 +18,7 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Pair;
 
 // A plain connection to the store's file, standing in for another process.
 class RawConnection {
@@ -40,6 +41,21 @@ class RawConnection {
 
   void execute(const char* sql) {
     EXPECT_EQ(sqlite3_exec(db_.get(), sql, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db_.get());
+  }
+
+  // The details of EXPLAIN QUERY PLAN, one line each.
+  std::string query_plan(const std::string& sql) {
+    sqlite3_stmt* statement = nullptr;
+    const std::string explain = "EXPLAIN QUERY PLAN " + sql;
+    EXPECT_EQ(sqlite3_prepare_v2(db_.get(), explain.c_str(), -1, &statement, nullptr), SQLITE_OK)
+        << sqlite3_errmsg(db_.get());
+    std::string plan;
+    while (sqlite3_step(statement) == SQLITE_ROW) {
+      plan += reinterpret_cast<const char*>(sqlite3_column_text(statement, 3));
+      plan += '\n';
+    }
+    sqlite3_finalize(statement);
+    return plan;
   }
 
  private:
@@ -151,6 +167,91 @@ TEST_F(SqliteStoreTest, CommitWhileAnotherConnectionHoldsTheWriteLockIsUnavailab
   EXPECT_TRUE(store->history("wf-1").empty());
   EXPECT_THAT(store->commit({blocked}), ElementsAre(WriteResult::ok));
   EXPECT_THAT(store->history("wf-1"), ElementsAre("e1"));
+}
+
+// A file from before summaries were kept: the workflows table without their columns.
+TEST_F(SqliteStoreTest, AFileFromBeforeSummariesListsItsWorkflowsAndTakesNewWrites) {
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);  // creates the file
+    const char* old_schema = R"sql(
+      CREATE TABLE workflows (
+        id TEXT PRIMARY KEY,
+        epoch INTEGER NOT NULL,
+        snapshot BLOB NOT NULL,
+        live INTEGER NOT NULL,
+        last_write TEXT NOT NULL DEFAULT '',
+        wake_at INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX workflows_by_live ON workflows(live);
+      INSERT INTO workflows(id, epoch, snapshot, live) VALUES('old-done', 1, x'00', 0), ('old-live', 1, x'01', 1);
+    )sql";
+    EXPECT_EQ(sqlite3_exec(db, old_schema, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    sqlite3_close(db);
+  }
+
+  auto store = make_sqlite_store(path);
+
+  const auto listed = store->list_workflows({});
+  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_EQ(listed[0].id, "old-done");
+  EXPECT_EQ(listed[0].definition, "");
+  EXPECT_EQ(listed[0].status, WorkflowStatus::completed);
+  EXPECT_EQ(listed[1].id, "old-live");
+  EXPECT_EQ(listed[1].status, WorkflowStatus::running);
+  WorkflowFilter running;
+  running.status = WorkflowStatus::running;
+  ASSERT_EQ(store->list_workflows(running).size(), 1u);
+  EXPECT_EQ(store->list_workflows(running)[0].id, "old-live");
+  EXPECT_THAT(store->count_by_status(),
+              ElementsAre(Pair(WorkflowStatus::running, 1u), Pair(WorkflowStatus::completed, 1u)));
+  EXPECT_EQ(store->load("old-live")->snapshot, std::string(1, '\x01'));
+
+  WorkflowWrite finished = write_of("old-live", 1, "done", false);
+  finished.live = false;
+  finished.summary = {"old-live", "order", 2, WorkflowStatus::failed, 10, 20};
+  WorkflowWrite fresh = write_of("new", 1, "s", true);
+  fresh.summary = {"new", "invoice", 1, WorkflowStatus::running, 30, 30};
+  ASSERT_THAT(store->commit({finished, fresh}), ElementsAre(WriteResult::ok, WriteResult::ok));
+
+  const auto after = store->list_workflows({});
+  ASSERT_EQ(after.size(), 3u);
+  EXPECT_EQ(after[0].id, "new");
+  EXPECT_EQ(after[0].definition, "invoice");
+  EXPECT_EQ(after[2].id, "old-live");
+  EXPECT_EQ(after[2].definition, "order");
+  EXPECT_EQ(after[2].version, 2);
+  EXPECT_EQ(after[2].status, WorkflowStatus::failed);
+  EXPECT_EQ(after[2].updated_ms, 20);
+  EXPECT_THAT(store->count_by_status(), ElementsAre(Pair(WorkflowStatus::running, 1u),
+                                                    Pair(WorkflowStatus::completed, 1u),
+                                                    Pair(WorkflowStatus::failed, 1u)));
+}
+
+TEST_F(SqliteStoreTest, ListingAndCountingByStatusUseTheStatusIndex) {
+  auto store = make_sqlite_store(path);
+  RawConnection other(path);
+
+  EXPECT_THAT(other.query_plan("SELECT id FROM workflows WHERE status = 'running' AND id > '' ORDER BY id LIMIT 10"),
+              HasSubstr("workflows_by_status"));
+  EXPECT_THAT(other.query_plan("SELECT status, COUNT(*) FROM workflows WHERE status IS NOT NULL GROUP BY status"),
+              HasSubstr("COVERING INDEX workflows_by_status"));
+}
+
+TEST_F(SqliteStoreTest, AnUnknownStatusInTheFileIsAnErrorNamingTheWorkflow) {
+  auto store = make_sqlite_store(path);
+  ASSERT_THAT(store->commit({write_of("wf-1", 1, "s", true)}), ElementsAre(WriteResult::ok));
+  RawConnection other(path);
+  other.execute("UPDATE workflows SET status = 'sleepy' WHERE id = 'wf-1'");
+
+  try {
+    store->list_workflows({});
+    FAIL() << "expected StoreUnavailable";
+  } catch (const StoreUnavailable& e) {
+    EXPECT_THAT(e.what(), HasSubstr("workflow 'wf-1'"));
+    EXPECT_THAT(e.what(), HasSubstr("unknown status 'sleepy'"));
+  }
+  EXPECT_THROW(store->count_by_status(), StoreUnavailable);
 }
 
 TEST_F(SqliteStoreTest, UnopenablePathThrowsNamingThePath) {

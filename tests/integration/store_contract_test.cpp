@@ -8,11 +8,14 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <string>
 #include <utility>
+#include <vector>
 
 namespace actorflow::testing {
 namespace {
 
+using ::testing::Each;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::Pair;
@@ -294,6 +297,298 @@ TEST_P(StoreContract, LedgerScanReturnsTheKeysWithThePrefix) {
               UnorderedElementsAre(Pair("wf-1/a", "1"), Pair("wf-1/b", "2"), Pair("wf-10/a", "3")));
   EXPECT_THAT(store->ledger_scan("wf-3"), IsEmpty());
   EXPECT_EQ(store->ledger_scan("").size(), 5u);
+}
+
+// --- Lists and counts of workflows ---
+
+WorkflowWrite summarised(WorkflowWrite write, const std::string& definition, WorkflowStatus status,
+                         int64_t updated_ms = 0) {
+  write.summary.id = write.workflow_id;
+  write.summary.definition = definition;
+  write.summary.version = 1;
+  write.summary.status = status;
+  write.summary.started_ms = 100;
+  write.summary.updated_ms = updated_ms;
+  write.live = !is_terminal(status);
+  return write;
+}
+
+WorkflowWrite created(const std::string& id, const std::string& definition,
+                      WorkflowStatus status = WorkflowStatus::running) {
+  return summarised(create_write(id, 1, "s"), definition, status);
+}
+
+WorkflowWrite saved(const std::string& id, const std::string& definition, WorkflowStatus status,
+                    uint64_t epoch = 1) {
+  return summarised(save_write(id, epoch, "s"), definition, status);
+}
+
+std::vector<std::string> ids_of(const std::vector<WorkflowSummary>& summaries) {
+  std::vector<std::string> ids;
+  for (const auto& summary : summaries) ids.push_back(summary.id);
+  return ids;
+}
+
+WorkflowFilter in_status(WorkflowStatus status) {
+  WorkflowFilter filter;
+  filter.status = status;
+  return filter;
+}
+
+WorkflowFilter of_definition(const std::string& definition) {
+  WorkflowFilter filter;
+  filter.definition = definition;
+  return filter;
+}
+
+// Four workflows, two definitions, two statuses: the filters below pick out each combination.
+void commit_orders_and_invoices(Store& store) {
+  ASSERT_THAT(store.commit({created("order-2", "order"), created("invoice-1", "invoice"),
+                            created("order-1", "order", WorkflowStatus::completed),
+                            created("invoice-2", "invoice", WorkflowStatus::completed)}),
+              Each(WriteResult::ok));
+}
+
+TEST_P(StoreContract, EmptyStoreListsAndCountsNothing) {
+  EXPECT_THAT(store->list_workflows({}), IsEmpty());
+  EXPECT_THAT(store->list_workflows(in_status(WorkflowStatus::running)), IsEmpty());
+  EXPECT_THAT(store->count_by_status(), IsEmpty());
+}
+
+TEST_P(StoreContract, ListShowsEachWorkflowsLatestSummaryOrderedById) {
+  WorkflowWrite first = created("wf-b", "order");
+  first.summary.version = 3;
+  first.summary.started_ms = 1000;
+  first.summary.updated_ms = 1000;
+  ASSERT_THAT(store->commit({first, created("wf-a", "invoice")}), Each(WriteResult::ok));
+  WorkflowWrite later = summarised(save_write("wf-b", 1, "s2"), "order", WorkflowStatus::compensating, 2500);
+  later.summary.version = 3;
+  later.summary.started_ms = 1000;
+  ASSERT_THAT(store->commit({later}), ElementsAre(WriteResult::ok));
+
+  const auto listed = store->list_workflows({});
+
+  ASSERT_THAT(ids_of(listed), ElementsAre("wf-a", "wf-b"));
+  EXPECT_EQ(listed[0].definition, "invoice");
+  EXPECT_EQ(listed[0].status, WorkflowStatus::running);
+  EXPECT_EQ(listed[1].definition, "order");
+  EXPECT_EQ(listed[1].version, 3);
+  EXPECT_EQ(listed[1].status, WorkflowStatus::compensating);
+  EXPECT_EQ(listed[1].started_ms, 1000);
+  EXPECT_EQ(listed[1].updated_ms, 2500);
+}
+
+TEST_P(StoreContract, ListFiltersByStatus) {
+  commit_orders_and_invoices(*store);
+
+  EXPECT_THAT(ids_of(store->list_workflows(in_status(WorkflowStatus::running))), ElementsAre("invoice-1", "order-2"));
+  EXPECT_THAT(ids_of(store->list_workflows(in_status(WorkflowStatus::completed))),
+              ElementsAre("invoice-2", "order-1"));
+  EXPECT_THAT(store->list_workflows(in_status(WorkflowStatus::failed)), IsEmpty());
+}
+
+TEST_P(StoreContract, ListFiltersByDefinition) {
+  commit_orders_and_invoices(*store);
+
+  EXPECT_THAT(ids_of(store->list_workflows(of_definition("order"))), ElementsAre("order-1", "order-2"));
+  EXPECT_THAT(ids_of(store->list_workflows(of_definition("invoice"))), ElementsAre("invoice-1", "invoice-2"));
+  EXPECT_THAT(store->list_workflows(of_definition("ord")), IsEmpty()) << "a whole name, not a prefix";
+}
+
+TEST_P(StoreContract, ListFiltersByStatusAndDefinition) {
+  commit_orders_and_invoices(*store);
+  WorkflowFilter filter = of_definition("order");
+  filter.status = WorkflowStatus::completed;
+
+  EXPECT_THAT(ids_of(store->list_workflows(filter)), ElementsAre("order-1"));
+  filter.definition = "invoice";
+  EXPECT_THAT(ids_of(store->list_workflows(filter)), ElementsAre("invoice-2"));
+  filter.status = WorkflowStatus::dead_lettered;
+  EXPECT_THAT(store->list_workflows(filter), IsEmpty());
+}
+
+// Reads pages of `limit` until one comes back short, and returns every id seen.
+std::vector<std::string> all_pages(const Store& store, WorkflowFilter filter, size_t* pages) {
+  std::vector<std::string> ids;
+  *pages = 0;
+  for (;;) {
+    const auto page = store.list_workflows(filter);
+    ++*pages;
+    EXPECT_LE(page.size(), filter.limit);
+    for (const auto& summary : page) ids.push_back(summary.id);
+    if (page.size() < filter.limit) return ids;
+    filter.after_id = page.back().id;
+  }
+}
+
+std::string numbered(const std::string& stem, int n) {
+  std::string digits = std::to_string(n);
+  return stem + std::string(4 - digits.size(), '0') + digits;
+}
+
+TEST_P(StoreContract, ListPagesByAfterIdAndLimit) {
+  std::vector<WorkflowWrite> batch;
+  std::vector<std::string> expected;
+  for (int i = 0; i < 23; ++i) {
+    batch.push_back(created(numbered("wf-", i), "order"));
+    expected.push_back(numbered("wf-", i));
+  }
+  ASSERT_THAT(store->commit(batch), Each(WriteResult::ok));
+  WorkflowFilter filter;
+  filter.limit = 5;
+
+  size_t pages = 0;
+  EXPECT_EQ(all_pages(*store, filter, &pages), expected);
+  EXPECT_EQ(pages, 5u);
+  filter.after_id = "wf-0020";
+  EXPECT_THAT(ids_of(store->list_workflows(filter)), ElementsAre("wf-0021", "wf-0022"));
+  filter.after_id = "wf-0020x";  // need not be an id
+  EXPECT_THAT(ids_of(store->list_workflows(filter)), ElementsAre("wf-0021", "wf-0022"));
+  filter.after_id = "wf-0022";
+  EXPECT_THAT(store->list_workflows(filter), IsEmpty());
+}
+
+// Matches are sparse among many ids: a page must still be filled from further on.
+TEST_P(StoreContract, ListPagesThroughSparseMatchesOfAStatusAndADefinition) {
+  std::vector<WorkflowWrite> batch;
+  std::vector<std::string> expected;
+  for (int i = 0; i < 600; ++i) {
+    const bool match = i % 17 == 3;
+    const std::string id = numbered("wf-", i);
+    batch.push_back(created(id, match || i % 2 == 0 ? "rare" : "common",
+                            match || i % 2 == 1 ? WorkflowStatus::failed : WorkflowStatus::running));
+    if (match) expected.push_back(id);
+  }
+  ASSERT_THAT(store->commit(batch), Each(WriteResult::ok));
+  WorkflowFilter filter = of_definition("rare");
+  filter.status = WorkflowStatus::failed;
+  filter.limit = 10;
+
+  size_t pages = 0;
+  EXPECT_EQ(all_pages(*store, filter, &pages), expected);
+  EXPECT_EQ(pages, expected.size() / 10 + 1);
+}
+
+TEST_P(StoreContract, ListLimitZeroMeansAHundredAndIsCappedAtAThousand) {
+  std::vector<WorkflowWrite> batch;
+  for (int i = 0; i < 1001; ++i) batch.push_back(created(numbered("wf-", i), "order"));
+  ASSERT_THAT(store->commit(batch), Each(WriteResult::ok));
+
+  WorkflowFilter filter;
+  filter.limit = 0;
+  EXPECT_EQ(store->list_workflows(filter).size(), 100u);
+  filter.limit = 5000;
+  const auto capped = store->list_workflows(filter);
+  ASSERT_EQ(capped.size(), 1000u);
+  EXPECT_EQ(capped.back().id, "wf-0999");
+}
+
+TEST_P(StoreContract, AStatusChangeMovesAWorkflowBetweenFilters) {
+  ASSERT_THAT(store->commit({created("wf-1", "order"), created("wf-2", "order")}), Each(WriteResult::ok));
+  ASSERT_THAT(store->commit({saved("wf-1", "order", WorkflowStatus::compensating)}), ElementsAre(WriteResult::ok));
+
+  EXPECT_THAT(ids_of(store->list_workflows(in_status(WorkflowStatus::running))), ElementsAre("wf-2"));
+  EXPECT_THAT(ids_of(store->list_workflows(in_status(WorkflowStatus::compensating))), ElementsAre("wf-1"));
+
+  ASSERT_THAT(store->commit({saved("wf-1", "order", WorkflowStatus::compensated)}), ElementsAre(WriteResult::ok));
+
+  EXPECT_THAT(store->list_workflows(in_status(WorkflowStatus::compensating)), IsEmpty());
+  EXPECT_THAT(ids_of(store->list_workflows(in_status(WorkflowStatus::compensated))), ElementsAre("wf-1"));
+  EXPECT_THAT(ids_of(store->list_workflows({})), ElementsAre("wf-1", "wf-2"));
+  EXPECT_THAT(store->count_by_status(),
+              ElementsAre(Pair(WorkflowStatus::running, 1u), Pair(WorkflowStatus::compensated, 1u)));
+}
+
+TEST_P(StoreContract, CountByStatusLeavesOutStatusesWithNone) {
+  ASSERT_THAT(store->commit({created("a", "x"), created("b", "x"), created("c", "y"),
+                             created("d", "y", WorkflowStatus::failed),
+                             created("e", "y", WorkflowStatus::dead_lettered)}),
+              Each(WriteResult::ok));
+
+  EXPECT_THAT(store->count_by_status(),
+              ElementsAre(Pair(WorkflowStatus::running, 3u), Pair(WorkflowStatus::failed, 1u),
+                          Pair(WorkflowStatus::dead_lettered, 1u)));
+
+  ASSERT_THAT(store->commit({saved("a", "x", WorkflowStatus::completed), saved("b", "x", WorkflowStatus::completed),
+                             saved("c", "y", WorkflowStatus::completed)}),
+              Each(WriteResult::ok));
+
+  EXPECT_THAT(store->count_by_status(),
+              ElementsAre(Pair(WorkflowStatus::completed, 3u), Pair(WorkflowStatus::failed, 1u),
+                          Pair(WorkflowStatus::dead_lettered, 1u)));
+}
+
+TEST_P(StoreContract, RefusedWritesChangeNoSummary) {
+  auto first = with_id(summarised(create_write("wf-1", 5, "s"), "order", WorkflowStatus::running, 10), "w1");
+  ASSERT_THAT(store->commit({first}), ElementsAre(WriteResult::ok));
+
+  auto exists = summarised(create_write("wf-1", 9, "s"), "other", WorkflowStatus::failed, 20);
+  auto stale = summarised(save_write("wf-1", 4, "s"), "other", WorkflowStatus::completed, 30);
+  ASSERT_THAT(store->commit({exists, stale}), ElementsAre(WriteResult::exists, WriteResult::stale_epoch));
+  auto repeat = first;  // same write id: applied already, so not applied again
+  repeat.summary.status = WorkflowStatus::compensating;
+  repeat.summary.updated_ms = 40;
+  ASSERT_THAT(store->commit({repeat}), ElementsAre(WriteResult::ok));
+
+  const auto listed = store->list_workflows({});
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].definition, "order");
+  EXPECT_EQ(listed[0].status, WorkflowStatus::running);
+  EXPECT_EQ(listed[0].updated_ms, 10);
+  EXPECT_THAT(store->count_by_status(), ElementsAre(Pair(WorkflowStatus::running, 1u)));
+  EXPECT_THAT(store->list_workflows(in_status(WorkflowStatus::compensating)), IsEmpty());
+}
+
+WorkflowWrite dead_lettered(const std::string& id, const std::string& reason, int64_t at_ms) {
+  WorkflowWrite write = created(id, "order", WorkflowStatus::dead_lettered);
+  write.dead_letter = DeadLetter{id, reason, at_ms};
+  return write;
+}
+
+TEST_P(StoreContract, ClearDeadLetterRemovesTheWorkflowsEntryAndLeavesOthers) {
+  ASSERT_THAT(store->commit({dead_lettered("wf-1", "one", 1), dead_lettered("wf-2", "two", 2),
+                             dead_lettered("wf-3", "three", 3)}),
+              Each(WriteResult::ok));
+  WorkflowWrite retried = saved("wf-2", "order", WorkflowStatus::running);
+  retried.clear_dead_letter = true;
+
+  ASSERT_THAT(store->commit({retried}), ElementsAre(WriteResult::ok));
+
+  auto entries = store->dead_letters();
+  std::sort(entries.begin(), entries.end(), [](const auto& l, const auto& r) { return l.workflow_id < r.workflow_id; });
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[0].workflow_id, "wf-1");
+  EXPECT_EQ(entries[0].reason, "one");
+  EXPECT_EQ(entries[1].workflow_id, "wf-3");
+  EXPECT_EQ(entries[1].reason, "three");
+  EXPECT_THAT(ids_of(store->list_workflows(in_status(WorkflowStatus::running))), ElementsAre("wf-2"));
+}
+
+TEST_P(StoreContract, ARefusedWriteClearsNoDeadLetter) {
+  WorkflowWrite parked = dead_lettered("wf-1", "parked", 1);
+  parked.epoch = 5;
+  ASSERT_THAT(store->commit({parked}), ElementsAre(WriteResult::ok));
+  WorkflowWrite stale = saved("wf-1", "order", WorkflowStatus::running, /*epoch=*/4);
+  stale.clear_dead_letter = true;
+
+  ASSERT_THAT(store->commit({stale}), ElementsAre(WriteResult::stale_epoch));
+
+  ASSERT_EQ(store->dead_letters().size(), 1u);
+  EXPECT_EQ(store->dead_letters()[0].reason, "parked");
+}
+
+TEST_P(StoreContract, AWriteThatClearsAndSetsADeadLetterKeepsTheNewOne) {
+  ASSERT_THAT(store->commit({dead_lettered("wf-1", "first", 1)}), ElementsAre(WriteResult::ok));
+  WorkflowWrite again = saved("wf-1", "order", WorkflowStatus::dead_lettered);
+  again.clear_dead_letter = true;
+  again.dead_letter = DeadLetter{"wf-1", "second", 2};
+
+  ASSERT_THAT(store->commit({again}), ElementsAre(WriteResult::ok));
+
+  const auto entries = store->dead_letters();
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].reason, "second");
+  EXPECT_EQ(entries[0].at_ms, 2);
 }
 
 TEST(WriteResultTest, NamesEveryResult) {

@@ -32,6 +32,8 @@ class ThreadRecordingStore final : public Store {
   std::vector<std::string> live_workflows() const override { return seen(), inner_->live_workflows(); }
   std::vector<std::string> history(const std::string& id) const override { return seen(), inner_->history(id); }
   std::vector<DeadLetter> dead_letters() const override { return seen(), inner_->dead_letters(); }
+  std::vector<WorkflowSummary> list_workflows(const WorkflowFilter& f) const override { return seen(), inner_->list_workflows(f); }
+  std::vector<std::pair<WorkflowStatus, uint64_t>> count_by_status() const override { return seen(), inner_->count_by_status(); }
   std::optional<std::string> ledger_get(const std::string& key) const override { return seen(), inner_->ledger_get(key); }
   bool ledger_put(const std::string& key, const std::string& value) override { return seen(), inner_->ledger_put(key, value); }
   std::vector<std::pair<std::string, std::string>> ledger_scan(const std::string& prefix) const override {

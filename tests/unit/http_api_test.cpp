@@ -9,6 +9,7 @@
 #include <httplib.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <stdexcept>
@@ -327,8 +328,97 @@ TEST_F(HttpApiTest, SchedulesAreListedPausedResumedAndDeleted) {
   expect_error(call("GET", "/v1/schedules/daily%2Fgreet"), 404, "no such schedule");
 }
 
+TEST_F(HttpApiTest, WorkflowsAreListedByStatusAndDefinitionInPages) {
+  ASSERT_EQ(start("greet", "g1").status, 201);
+  ASSERT_EQ(start("greet", "g2").status, 201);
+  ASSERT_EQ(start("approve", "a/1").status, 201);
+  ASSERT_EQ(engine->wait("g1")->status, WorkflowStatus::completed);
+  ASSERT_EQ(engine->wait("g2")->status, WorkflowStatus::completed);
+
+  auto running = call("GET", "/v1/workflows?status=running");
+  ASSERT_EQ(running.status, 200) << running.body.dump();
+  ASSERT_EQ(running.body["workflows"].size(), 1u);
+  EXPECT_EQ(running.body["workflows"][0]["id"], "a/1");
+  EXPECT_EQ(running.body["workflows"][0]["definition"], "approve");
+  EXPECT_TRUE(running.body["next_after"].is_null());
+
+  auto first = call("GET", "/v1/workflows?definition=greet&limit=1");
+  ASSERT_EQ(first.body["workflows"].size(), 1u);
+  EXPECT_EQ(first.body["workflows"][0]["id"], "g1");
+  EXPECT_EQ(first.body["workflows"][0]["status"], "completed");
+  ASSERT_EQ(first.body["next_after"], "g1");
+  auto second = call("GET", "/v1/workflows?definition=greet&limit=1&after=g1");
+  ASSERT_EQ(second.body["workflows"].size(), 1u);
+  EXPECT_EQ(second.body["workflows"][0]["id"], "g2");
+
+  expect_error(call("GET", "/v1/workflows?status=sleepy"), 400, "status 'sleepy'");
+  expect_error(call("GET", "/v1/workflows?limit=0"), 400, "limit must be an integer from 1 to 1000");
+  expect_error(call("GET", "/v1/workflows?limit=12abc"), 400, "limit");
+  expect_error(call("GET", "/v1/workflows?colour=red"), 400, "unknown query parameter 'colour'");
+  expect_error(call("GET", "/v1/workflows?after=%zz"), 400, "malformed percent-encoding");
+}
+
+TEST_F(HttpApiTest, ADeadLetteredWorkflowIsRetried) {
+  ASSERT_EQ(start("doomed", "d1").status, 201);
+  ASSERT_EQ(engine->wait("d1")->status, WorkflowStatus::dead_lettered);
+  expect_error(call("POST", "/v1/workflows/d1/retry", "[1]"), 400, "JSON object");
+  auto retried = call("POST", "/v1/workflows/d1/retry", Json{{"by", "ops"}}.dump());
+  EXPECT_EQ(retried.status, 202) << retried.body.dump();
+  EXPECT_EQ(retried.body["retried"], true);
+  // It fails again (the handler always throws), so it is dead-lettered a second time.
+  auto history = engine->history("d1");
+  EXPECT_TRUE(std::any_of(history.begin(), history.end(), [](const auto& e) { return e.type == "workflow_retried"; }));
+
+  ASSERT_EQ(start("greet", "g1").status, 201);
+  ASSERT_EQ(engine->wait("g1")->status, WorkflowStatus::completed);
+  expect_error(call("POST", "/v1/workflows/g1/retry"), 409, "not dead-lettered");
+  expect_error(call("POST", "/v1/workflows/nope/retry"), 404, "no such workflow");
+}
+
+TEST_F(HttpApiTest, StatsBreakersAndMetricsDescribeTheEngine) {
+  engine->register_breaker("payments", BreakerOptions{});
+  ASSERT_EQ(start("greet", "g1").status, 201);
+  ASSERT_EQ(engine->wait("g1")->status, WorkflowStatus::completed);
+
+  auto stats = call("GET", "/v1/stats");
+  ASSERT_EQ(stats.status, 200);
+  EXPECT_EQ(stats.body["workflows_by_status"]["completed"], 1);
+  EXPECT_EQ(stats.body["workflows_by_status"]["dead-lettered"], 0);
+  EXPECT_EQ(stats.body["draining"], false);
+
+  auto breakers = call("GET", "/v1/breakers");
+  EXPECT_EQ(breakers.body, (Json{{"breakers", {{{"service", "payments"}, {"state", "closed"}}}}}));
+
+  auto metrics = client->Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_EQ(metrics->status, 200);
+  EXPECT_NE(metrics->get_header_value("Content-Type").find("text/plain; version=0.0.4"), std::string::npos);
+  const std::string& text = metrics->body;
+  for (const char* line : {"# TYPE actorflow_workflows gauge", "actorflow_workflows{status=\"completed\"} 1",
+                           "actorflow_workflows_started_total 1",
+                           "actorflow_step_attempts_total{handler=\"greet\",outcome=\"success\"} 1",
+                           "actorflow_step_duration_seconds_count{handler=\"greet\"} 1",
+                           "actorflow_step_duration_seconds_bucket{handler=\"greet\",le=\"+Inf\"} 1",
+                           "actorflow_breaker_state{service=\"payments\",state=\"closed\"} 1",
+                           "actorflow_breaker_state{service=\"payments\",state=\"open\"} 0"})
+    EXPECT_NE(text.find(line), std::string::npos) << "missing: " << line << "\n" << text;
+}
+
+TEST_F(HttpApiTest, WhileDrainingWritesAre503AndReadsGoOn) {
+  ASSERT_EQ(start("approve", "a1").status, 201);
+  engine->drain(Millis(1'000));
+  expect_error(start("greet", "g1"), 503, "node is draining");
+  expect_error(call("POST", "/v1/workflows/a1/signals/go"), 503, "node is draining");
+  expect_error(call("DELETE", "/v1/schedules/x"), 503, "node is draining");
+  EXPECT_EQ(call("GET", "/v1/workflows/a1").status, 200);
+  EXPECT_EQ(call("GET", "/v1/stats").body["draining"], true);
+  EXPECT_EQ(call("GET", "/healthz").status, 200);
+}
+
 TEST_F(HttpApiTest, ABodyOverTheLimitIs413) {
-  HttpApi small(*engine, HttpApiOptions{16});
+  HttpApiOptions tiny;
+  tiny.body_bytes_max = 16;
+  HttpApi small(*engine, tiny);
   auto reply = small.handle("POST", "/v1/workflows", std::string(17, ' '));
   EXPECT_EQ(reply.status, 413);
   EXPECT_NE(reply.body["error"].get<std::string>().find("body_bytes_max"), std::string::npos);

@@ -88,7 +88,11 @@ TEST(NodeConfig, SqliteExampleLoadsWithTheDefaults) {
   const NodeConfig defaults;
   EXPECT_EQ(c.node_id, "node-1");
   EXPECT_EQ(c.store, "sqlite:actorflow.db");
-  // The example spells out every default: apart from the id it changes nothing.
+  // The example plugin, as built into build/ at the repository root.
+  ASSERT_EQ(c.plugins.size(), 1u);
+  EXPECT_EQ(c.plugins[0].path, "build/examples/order_saga_plugin/liborder_saga_handlers.so");
+  EXPECT_EQ(c.plugins[0].location, path + ":20:7");
+  // The example spells out every default: apart from the id and the plugin it changes nothing.
   EXPECT_EQ(c.workflows_dir, defaults.workflows_dir);
   EXPECT_EQ(c.drain_timeout, defaults.drain_timeout);
   EXPECT_EQ(c.http_listen, defaults.http_listen);
@@ -142,6 +146,7 @@ TEST(NodeConfig, MissingKeysTakeTheDefaults) {
   EXPECT_EQ(c.step_workers, 4);
   EXPECT_EQ(c.drain_timeout, 30s);
   EXPECT_EQ(c.passivate_after, std::optional<Millis>(60s));
+  EXPECT_TRUE(c.plugins.empty());
 }
 
 TEST(NodeConfig, EmptySectionsTakeTheDefaults) {
@@ -358,9 +363,19 @@ TEST(NodeConfig, BadListenAddress) {
   EXPECT_EQ(problem_of(with_id("cluster:\n  listen: '*:7400'\n")), "t.yaml:3:11: cluster.listen: " + form + "'*:7400'");
   const std::string port = "expected host:port with a port from 1 to 65535, got ";
   EXPECT_EQ(problem_of(with_id("http:\n  listen: 127.0.0.1:70000\n")),
-            "t.yaml:3:11: http.listen: " + port + "'127.0.0.1:70000'");
+            "t.yaml:3:11: http.listen: expected host:port with a port from 0 (any free port) to 65535, got "
+            "'127.0.0.1:70000'");
+  EXPECT_EQ(problem_of(with_id("cluster:\n  listen: localhost:70000\n")),
+            "t.yaml:3:11: cluster.listen: " + port + "'localhost:70000'");
   EXPECT_EQ(problem_of(with_id("cluster:\n  listen: localhost:0\n")),
             "t.yaml:3:11: cluster.listen: " + port + "'localhost:0'");
+}
+
+TEST(NodeConfig, HttpMayListenOnAnyFreePort) {
+  EXPECT_EQ(load_ok(with_id("http:\n  listen: 127.0.0.1:0\n")).http_listen, "127.0.0.1:0");
+  // Port 0 never clashes with the cluster port.
+  EXPECT_EQ(load_ok(with_id("http: {listen: '0.0.0.0:0'}\ncluster: {listen: '0.0.0.0:7400'}\n")).http_listen,
+            "0.0.0.0:0");
 }
 
 TEST(NodeConfig, HttpAndClusterNeedDifferentPorts) {
@@ -426,7 +441,7 @@ TEST(NodeConfig, EveryProblemIsReportedAtOnce) {
       "log:\n"                       // 11
       "  level: loud\n");            // 12
   const std::vector<std::string> expected{
-      "t.yaml:3:3: node.colour: unknown key; expected one of id, workflows_dir, drain_timeout in node",
+      "t.yaml:3:3: node.colour: unknown key; expected one of id, workflows_dir, drain_timeout, plugins in node",
       "t.yaml:5:11: http.listen: expected host:port (e.g. 127.0.0.1:8080 or [::1]:8080), got '8080'",
       "t.yaml:7:11: cluster.shards: expected an integer from 1 to 4096, got '0'",
       "t.yaml:8:8: store: expected memory, sqlite:<path> or redis:<host>:<port>[:<prefix>], got 'nosql'",
@@ -444,6 +459,45 @@ TEST(NodeConfig, TooLong) {
   const auto result = load_node_config_file(path);
   ASSERT_EQ(result.problems.size(), 1u);
   EXPECT_EQ(result.problems[0], path + ": is 1048591 bytes; expected a node config of at most 1048576 bytes");
+}
+
+// --- plugins --------------------------------------------------------------------------------------
+
+TEST(NodeConfig, PluginsAreReadInOrderWithTheirLocations) {
+  const NodeConfig c = load_ok(
+      "node:\n"
+      "  id: n1\n"
+      "  plugins:\n"
+      "    - build/liba.so\n"
+      "    - /opt/actorflow/libb.so\n");
+  const std::vector<PluginEntry> expected{{"build/liba.so", "t.yaml:4:7"}, {"/opt/actorflow/libb.so", "t.yaml:5:7"}};
+  EXPECT_EQ(c.plugins, expected);
+  EXPECT_EQ(load_ok("node: {id: n1, plugins: [a.so]}\n").plugins, (std::vector<PluginEntry>{{"a.so", "t.yaml:1:26"}}));
+  EXPECT_TRUE(load_ok("node: {id: n1, plugins: []}\n").plugins.empty());
+  EXPECT_TRUE(load_ok("node:\n  id: n1\n  plugins:\n").plugins.empty());
+}
+
+TEST(NodeConfig, PluginFilesAreNotCheckedByTheLoader) {
+  // The node checks them when it loads them, naming the entry's location.
+  EXPECT_EQ(load_ok("node:\n  id: n1\n  plugins: [/nonexistent/libx.so]\n").plugins.size(), 1u);
+}
+
+TEST(NodeConfig, PluginsMustBeAListOfPaths) {
+  EXPECT_EQ(problem_of("node:\n  id: n1\n  plugins: build/liba.so\n"),
+            "t.yaml:3:12: node.plugins: expected a list of plugin paths (shared libraries, e.g. "
+            "[build/libhandlers.so]), got 'build/liba.so'");
+  EXPECT_EQ(problem_of("node:\n  id: n1\n  plugins: {a: b}\n"),
+            "t.yaml:3:12: node.plugins: expected a list of plugin paths (shared libraries, e.g. "
+            "[build/libhandlers.so]), got a map");
+  EXPECT_EQ(problem_of("node:\n  id: n1\n  plugins:\n    - a.so\n    - [b.so]\n"),
+            "t.yaml:5:7: node.plugins[1]: expected a plugin path (a shared library file), got a list");
+  EXPECT_EQ(problem_of("node:\n  id: n1\n  plugins: [a.so, '']\n"),
+            "t.yaml:3:19: node.plugins[1]: expected a plugin path (a shared library file), got ''");
+  EXPECT_EQ(problem_of("node:\n  id: n1\n  plugins: [a.so, b.so, a.so]\n"),
+            "t.yaml:3:25: node.plugins[2]: expected each plugin once, got 'a.so'");
+  std::string many = "node:\n  id: n1\n  plugins:\n";
+  for (size_t i = 0; i <= kPluginsMax; ++i) many += "    - lib" + std::to_string(i) + ".so\n";
+  EXPECT_EQ(problem_of(many), "t.yaml:4:5: node.plugins: expected at most 64 plugins, got 65");
 }
 
 // --- engine options -------------------------------------------------------------------------------
@@ -520,6 +574,17 @@ TEST(NodeConfig, EngineOptionsOpenTheSqliteStore) {
   ASSERT_TRUE(o.store);
   EXPECT_TRUE(o.store->live_workflows().empty());
   EXPECT_TRUE(std::filesystem::exists(db));
+}
+
+TEST(NodeConfig, EngineOptionsWithAGivenStoreLeaveTheConfiguredOneClosed) {
+  TempDir dir;
+  const auto db = (dir.path() / "node.db").string();
+  const NodeConfig c = load_ok(with_id("store: 'sqlite:" + db + "'\ndefaults: {retries_max: 9}\n"));
+  const auto memory = make_memory_store();
+  const EngineOptions o = engine_options(c, memory);
+  EXPECT_EQ(o.store, memory);
+  EXPECT_EQ(o.retry_default.retries_max, 9);
+  EXPECT_FALSE(std::filesystem::exists(db));
 }
 
 TEST(NodeConfig, EngineOptionsPassOnStoreErrors) {

@@ -8,6 +8,7 @@
 #include <actorflow/error_strategy.hpp>
 #include <actorflow/history_event.hpp>
 #include <actorflow/json.hpp>
+#include <actorflow/metrics.hpp>
 #include <actorflow/retry_policy.hpp>
 #include <actorflow/schedule.hpp>
 #include <actorflow/status.hpp>
@@ -57,6 +58,9 @@ class Engine {
   void register_handler(const std::string& name, SyncHandler handler);
   void register_async_handler(const std::string& name, AsyncHandler handler);
   void register_breaker(const std::string& service, BreakerOptions options);
+  // Whether a handler (sync or async) or a breaker is registered under the name.
+  bool has_handler(const std::string& name) const;
+  bool has_breaker(const std::string& service) const;
   // Validates fully (every problem reported, one per line) before accepting.
   Status register_workflow(WorkflowDefinition definition);
 
@@ -84,6 +88,15 @@ class Engine {
   std::optional<WorkflowInfo> query(const std::string& workflow_id) const;
   std::vector<HistoryEvent> history(const std::string& workflow_id) const;
   std::vector<DeadLetter> dead_letters() const;
+  // Workflows as the store lists them (see WorkflowFilter): a page, ordered by id.
+  std::vector<WorkflowSummary> list_workflows(const WorkflowFilter& filter) const;
+
+  // Runs a dead-lettered workflow again from where it stopped, for an operator who fixed the cause:
+  // the step that failed for good gets a fresh retry budget (or, when its compensation failed,
+  // the compensation does; a workflow parked for crashing resumes as it was). Its dead-letter
+  // entry goes, history records `by`. Errors: no such workflow, not dead-lettered, unreadable
+  // snapshot, its definition version not registered here, the engine draining.
+  Status retry_dead_letter(const std::string& workflow_id, const std::string& by);
   // Blocks until the workflow is terminal or `real_wait` passes (then returns its current info).
   std::optional<WorkflowInfo> wait(const std::string& workflow_id,
                                    Millis real_wait = Millis(60'000)) const;
@@ -91,6 +104,22 @@ class Engine {
 
   // Workflow instance actors alive now (passivated and finished workflows have none).
   size_t running_instances() const;
+  // Every registered breaker and its state, by service.
+  std::vector<std::pair<std::string, BreakerState>> breakers() const;
+  EngineMetrics metrics() const;
+
+  // Before shutdown: stops taking work (start, signal, cancel, retry and schedules are refused or
+  // held; steps not yet started stay as they are in the store, to be dispatched by the next
+  // recover()), lets the steps already running finish and their results be committed, for at
+  // most `deadline`. Steps still running then are abandoned: the next recover() dispatches them
+  // again with the same idempotency keys. Nothing is lost either way. Irreversible.
+  struct DrainReport {
+    bool complete = false;       // every running step finished and every commit was acknowledged
+    int64_t steps_abandoned = 0; // still running at the deadline
+    int64_t waited_ms = 0;
+  };
+  DrainReport drain(Millis deadline);
+  bool draining() const;
 
   // Fault injection: makes the workflow's instance actor crash as if it had a bug.
   void crash_instance(const std::string& workflow_id);

@@ -36,6 +36,12 @@ struct WorkflowWrite {
   // Names this write uniquely (the store writer sets it). A commit retried after it was applied
   // but its acknowledgement was lost finds the id already stored and is reported ok, applied once.
   std::string write_id;
+  // What lists and counts of workflows show, kept beside the snapshot (the store never decodes it).
+  // Stored when the write is accepted; its id is taken from workflow_id.
+  WorkflowSummary summary;
+  // Removes the workflow's dead-letter entries (a dead-lettered workflow that is retried); a
+  // dead_letter in the same write is added after, so it stays. A refused write clears nothing.
+  bool clear_dead_letter = false;
 };
 
 enum class WriteResult {
@@ -57,6 +63,15 @@ struct InboxSignal {
   std::string name;
   std::string payload;  // JSON text
   int64_t at_ms = 0;
+};
+
+// Which workflows Store::list_workflows returns: all of them, or those in one status and/or of one
+// definition; ordered by id, at most `limit`, starting after `after_id` (a page's last id).
+struct WorkflowFilter {
+  std::optional<WorkflowStatus> status;
+  std::string definition;  // empty: any
+  std::string after_id;    // empty: from the first
+  size_t limit = 100;      // 0 means 100; more than 1000 means 1000
 };
 
 struct WakeUp {
@@ -81,6 +96,12 @@ class Store {
   virtual std::vector<std::string> live_workflows() const = 0;
   virtual std::vector<std::string> history(const std::string& workflow_id) const = 0;
   virtual std::vector<DeadLetter> dead_letters() const = 0;
+
+  // Workflows by id, as their latest write's summary says. A workflow written before summaries
+  // were kept lists with an empty definition, status running (live) or completed (not live).
+  virtual std::vector<WorkflowSummary> list_workflows(const WorkflowFilter& filter) const = 0;
+  // How many workflows are in each status (statuses with none are left out).
+  virtual std::vector<std::pair<WorkflowStatus, uint64_t>> count_by_status() const = 0;
 
   // Signal inbox: appended durably (returns the signal's sequence number); read from a sequence
   // number on. Signals stay until the workflow's store entries are gone.

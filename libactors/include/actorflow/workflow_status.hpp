@@ -3,6 +3,7 @@
 #include <actorflow/history_event.hpp>
 #include <actorflow/json.hpp>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,6 +34,16 @@ struct WorkflowInfo {
   Json data;
   std::string error;        // why it failed, was compensated or dead-lettered
   int restarts = 0;         // times its instance actor was respawned
+};
+
+// One line of a list of workflows: what the store keeps beside each snapshot.
+struct WorkflowSummary {
+  std::string id;
+  std::string definition;
+  int version = 0;
+  WorkflowStatus status = WorkflowStatus::running;
+  int64_t started_ms = 0;
+  int64_t updated_ms = 0;  // time of the latest write
 };
 
 struct DeadLetter {

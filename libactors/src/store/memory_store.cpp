@@ -1,11 +1,15 @@
 #include <actorflow/store.hpp>
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <set>
 
 namespace actorflow {
 namespace {
+
+constexpr size_t kListDefault = 100;  // list_workflows with limit 0
+constexpr size_t kListMax = 1000;
 
 class MemoryStore final : public Store {
  public:
@@ -41,6 +45,26 @@ class MemoryStore final : public Store {
     std::lock_guard lock(mutex_);
     auto it = workflows_.find(id);
     return it == workflows_.end() ? std::vector<std::string>{} : it->second.history;
+  }
+
+  std::vector<WorkflowSummary> list_workflows(const WorkflowFilter& filter) const override {
+    const size_t limit = filter.limit == 0 ? kListDefault : std::min(filter.limit, kListMax);
+    std::lock_guard lock(mutex_);
+    std::vector<WorkflowSummary> page;
+    for (auto it = workflows_.upper_bound(filter.after_id); it != workflows_.end() && page.size() < limit; ++it) {
+      const WorkflowSummary& summary = it->second.summary;
+      if (filter.status && summary.status != *filter.status) continue;
+      if (!filter.definition.empty() && summary.definition != filter.definition) continue;
+      page.push_back(summary);
+    }
+    return page;
+  }
+
+  std::vector<std::pair<WorkflowStatus, uint64_t>> count_by_status() const override {
+    std::lock_guard lock(mutex_);
+    std::map<WorkflowStatus, uint64_t> counts;
+    for (const auto& [id, entry] : workflows_) ++counts[entry.summary.status];
+    return {counts.begin(), counts.end()};
   }
 
   std::vector<DeadLetter> dead_letters() const override {
@@ -112,6 +136,7 @@ class MemoryStore final : public Store {
     std::string last_write_id;
     int64_t wake_at_ms = 0;
     std::vector<std::string> history;
+    WorkflowSummary summary;
   };
 
   WriteResult apply(const WorkflowWrite& write) {
@@ -129,6 +154,11 @@ class MemoryStore final : public Store {
     entry.wake_at_ms = write.live ? write.wake_at_ms : 0;
     if (entry.wake_at_ms != 0) wake_index_.insert({entry.wake_at_ms, write.workflow_id});
     entry.history.insert(entry.history.end(), write.history.begin(), write.history.end());
+    entry.summary = write.summary;
+    entry.summary.id = write.workflow_id;
+    if (write.clear_dead_letter) {
+      std::erase_if(dead_letters_, [&](const DeadLetter& dead) { return dead.workflow_id == write.workflow_id; });
+    }
     if (write.dead_letter) dead_letters_.push_back(*write.dead_letter);
     return WriteResult::ok;
   }

@@ -10,23 +10,25 @@
 //   <p>inbox:<id>    list of signals, each a JSON object; a signal's sequence number is its index + 1
 //   <p>wake          sorted set of live workflow ids by wake-up time (ms)
 //   <p>schedules     hash: schedule id -> encoded schedule
+//   <p>workflows, <p>status:<status>: the index of workflows by id and by status, and the summary
+//                    fields of <p>wf:<id> (redis_store_listing.hpp)
 //
 // A commit is one pipeline: MULTI, one EVALSHA of kWriteScript per write, EXEC. The script does the
 // fencing check and every write of one WorkflowWrite atomically; MULTI/EXEC makes the batch
 // all-or-nothing when the connection drops while it is being sent.
+#include "store/redis_connection.hpp"
+#include "store/redis_store_listing.hpp"
+
 #include <actorflow/json.hpp>
 #include <actorflow/logging.hpp>
 #include <actorflow/store.hpp>
 
-#include <hiredis/hiredis.h>
-
 #include <algorithm>
+#include <array>
 #include <charconv>
-#include <csignal>
-#include <ctime>
+#include <initializer_list>
 #include <memory>
 #include <mutex>
-#include <pthread.h>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -35,9 +37,11 @@
 namespace actorflow {
 namespace {
 
-// KEYS: wf, hist, live, dead, wake. ARGV: id, epoch, create, snapshot, live, dead letter (JSON, or
-// empty), write id, wake-up time ('0': none), then the history events. Returns 0 (ok), 1 (exists) or 2 (stale epoch); refusals and
-// repeats of the last applied write id write nothing.
+// KEYS: wf, hist, live, dead, wake, workflows (every id), the set of the write's status, the sets of
+// the 5 other statuses. ARGV: id, epoch, create, snapshot, live, dead letter (JSON, or empty),
+// write id, wake-up time ('0': none), definition, version, status, started, updated, clear dead
+// letter ('1'/'0'), then the history events. Returns 0 (ok), 1 (exists) or 2 (stale epoch);
+// refusals and repeats of the last applied write id write nothing.
 // Epochs travel as decimal strings without leading zeros and are compared as such (by length, then
 // lexically), so every uint64 compares exactly (Lua numbers are doubles).
 constexpr std::string_view kWriteScript = R"lua(
@@ -48,7 +52,15 @@ if ARGV[3] == '1' then
 elseif stored then
   if #stored > #ARGV[2] or (#stored == #ARGV[2] and stored > ARGV[2]) then return 2 end
 end
-redis.call('HSET', KEYS[1], 'snapshot', ARGV[4], 'epoch', ARGV[2], 'write', ARGV[7])
+-- No status yet: a new workflow, or one written before summaries were kept.
+local old_status = redis.call('HGET', KEYS[1], 'status')
+redis.call('HSET', KEYS[1], 'snapshot', ARGV[4], 'epoch', ARGV[2], 'write', ARGV[7], 'definition', ARGV[9],
+           'version', ARGV[10], 'status', ARGV[11], 'started', ARGV[12], 'updated', ARGV[13])
+if not old_status then redis.call('ZADD', KEYS[6], 0, ARGV[1]) end
+if old_status ~= ARGV[11] then
+  for i = 8, 12 do redis.call('ZREM', KEYS[i], ARGV[1]) end
+  redis.call('ZADD', KEYS[7], 0, ARGV[1])
+end
 if ARGV[5] == '1' then
   redis.call('SADD', KEYS[3], ARGV[1])
 else
@@ -59,8 +71,16 @@ if ARGV[5] == '1' and ARGV[8] ~= '0' then
 else
   redis.call('ZREM', KEYS[5], ARGV[1])
 end
-for i = 9, #ARGV do
+for i = 15, #ARGV do
   redis.call('XADD', KEYS[2], '*', 'e', ARGV[i])
+end
+if ARGV[14] == '1' then
+  for _, entry in ipairs(redis.call('LRANGE', KEYS[4], 0, -1)) do
+    local ok, decoded = pcall(cjson.decode, entry)
+    if ok and type(decoded) == 'table' and decoded.workflow_id == ARGV[1] then
+      redis.call('LREM', KEYS[4], 0, entry)
+    end
+  end
 end
 if ARGV[6] ~= '' then redis.call('RPUSH', KEYS[4], ARGV[6]) end
 return 0
@@ -68,96 +88,6 @@ return 0
 constexpr long long kScriptOk = 0;
 constexpr long long kScriptExists = 1;
 constexpr long long kScriptStale = 2;
-
-struct ReplyDeleter {
-  void operator()(redisReply* reply) const { freeReplyObject(reply); }
-};
-using Reply = std::unique_ptr<redisReply, ReplyDeleter>;
-
-struct ContextDeleter {
-  void operator()(redisContext* context) const { redisFree(context); }
-};
-using Context = std::unique_ptr<redisContext, ContextDeleter>;
-
-timeval to_timeval(int ms) {
-  timeval tv{};
-  tv.tv_sec = ms / 1000;
-  tv.tv_usec = (ms % 1000) * 1000;
-  return tv;
-}
-
-std::string_view reply_text(const redisReply& reply) { return {reply.str, reply.len}; }
-
-std::string describe(const redisReply* reply) {
-  if (reply == nullptr) return "no reply";
-  switch (reply->type) {
-    case REDIS_REPLY_STRING: return "string reply";
-    case REDIS_REPLY_ARRAY: return "array reply of " + std::to_string(reply->elements);
-    case REDIS_REPLY_INTEGER: return "integer reply " + std::to_string(reply->integer);
-    case REDIS_REPLY_NIL: return "nil reply";
-    case REDIS_REPLY_STATUS: return "status reply '" + std::string(reply_text(*reply)) + "'";
-    case REDIS_REPLY_ERROR: return "error '" + std::string(reply_text(*reply)) + "'";
-    default: return "reply of unknown type " + std::to_string(reply->type);
-  }
-}
-
-bool is_string(const redisReply* reply) { return reply != nullptr && reply->type == REDIS_REPLY_STRING; }
-
-// hiredis writes with write(2): on a connection the server closed that raises SIGPIPE, which kills
-// the process by default. This blocks SIGPIPE on the calling thread while in scope and discards
-// one raised meanwhile, leaving the process' signal handling alone.
-class SigpipeBlock {
- public:
-  SigpipeBlock() {
-    sigemptyset(&sigpipe_);
-    sigaddset(&sigpipe_, SIGPIPE);
-    sigset_t pending;
-    sigpending(&pending);
-    was_pending_ = sigismember(&pending, SIGPIPE) == 1;
-    pthread_sigmask(SIG_BLOCK, &sigpipe_, &old_mask_);
-  }
-  ~SigpipeBlock() {
-    if (!was_pending_) {
-      sigset_t pending;
-      sigpending(&pending);
-      if (sigismember(&pending, SIGPIPE) == 1) {
-        timespec no_wait{};
-        sigtimedwait(&sigpipe_, nullptr, &no_wait);
-      }
-    }
-    pthread_sigmask(SIG_SETMASK, &old_mask_, nullptr);
-  }
-  SigpipeBlock(const SigpipeBlock&) = delete;
-  SigpipeBlock& operator=(const SigpipeBlock&) = delete;
-
- private:
-  sigset_t sigpipe_{};
-  sigset_t old_mask_{};
-  bool was_pending_ = false;
-};
-
-// Arguments of one command; hiredis copies them when the command is sent or appended.
-class Command {
- public:
-  Command(std::initializer_list<std::string_view> args) : args_(args) {}
-  void add(std::string_view arg) { args_.push_back(arg); }
-  std::string name() const { return args_.empty() ? "" : std::string(args_.front()); }
-
-  int argc() const { return static_cast<int>(args_.size()); }
-  std::vector<const char*> argv() const {
-    std::vector<const char*> out;
-    for (auto arg : args_) out.push_back(arg.data());
-    return out;
-  }
-  std::vector<size_t> lengths() const {
-    std::vector<size_t> out;
-    for (auto arg : args_) out.push_back(arg.size());
-    return out;
-  }
-
- private:
-  std::vector<std::string_view> args_;
-};
 
 std::string escape_glob(std::string_view text) {
   std::string out;
@@ -173,16 +103,24 @@ std::string encode_dead_letter(const DeadLetter& entry) {
   return json.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
+using redis::Command;
+using redis::describe;
+using redis::is_string;
+using redis::Reply;
+using redis::reply_text;
+
 class RedisStore final : public Store {
  public:
   explicit RedisStore(RedisOptions options)
       : options_(std::move(options)),
-        address_(options_.host + ":" + std::to_string(options_.port)),
         live_key_(options_.key_prefix + "live"),
         dead_key_(options_.key_prefix + "dead"),
         epoch_key_(options_.key_prefix + "epoch"),
         wake_key_(options_.key_prefix + "wake"),
-        schedules_key_(options_.key_prefix + "schedules") {}
+        schedules_key_(options_.key_prefix + "schedules"),
+        workflows_key_(redis::workflows_key(options_.key_prefix)),
+        status_keys_(status_keys_of(options_.key_prefix)),
+        connection_(options_, kWriteScript) {}
 
   std::vector<WriteResult> commit(const std::vector<WorkflowWrite>& batch) override {
     std::vector<WriteResult> results(batch.size(), WriteResult::unavailable);
@@ -250,6 +188,16 @@ class RedisStore final : public Store {
       events.emplace_back(reply_text(*entry->element[1]->element[1]));
     }
     return events;
+  }
+
+  std::vector<WorkflowSummary> list_workflows(const WorkflowFilter& filter) const override {
+    std::lock_guard lock(mutex_);
+    return redis::list_workflows(connection_, options_.key_prefix, filter);
+  }
+
+  std::vector<std::pair<WorkflowStatus, uint64_t>> count_by_status() const override {
+    std::lock_guard lock(mutex_);
+    return redis::count_by_status(connection_, options_.key_prefix);
   }
 
   std::vector<DeadLetter> dead_letters() const override {
@@ -381,75 +329,18 @@ class RedisStore final : public Store {
   }
 
  private:
-  std::string wf_key(const std::string& id) const { return options_.key_prefix + "wf:" + id; }
+  std::string wf_key(const std::string& id) const { return redis::workflow_key(options_.key_prefix, id); }
   std::string hist_key(const std::string& id) const { return options_.key_prefix + "hist:" + id; }
   std::string ledger_key(const std::string& key) const { return options_.key_prefix + "ledger:" + key; }
   std::string inbox_key(const std::string& id) const { return options_.key_prefix + "inbox:" + id; }
 
-  [[noreturn]] void fail(const std::string& what) const {
-    throw StoreUnavailable("redis " + address_ + ": " + what);
-  }
+  [[noreturn]] void fail(const std::string& what) const { connection_.fail(what); }
   [[noreturn]] void unexpected(const std::string& command, const redisReply* reply) const {
-    fail("unexpected " + describe(reply) + " to " + command);
+    connection_.unexpected(command, reply);
   }
-  // The connection is unusable after an I/O or protocol error: drop it (the next call reconnects)
-  // and throw.
-  [[noreturn]] void connection_failed() const {
-    std::string error = context_ ? std::string(context_->errstr) : std::string("not connected");
-    if (error.empty()) error = "connection lost";
-    context_.reset();
-    fail(error);
-  }
-
-  // Connects (and loads the write script) unless connected. Called with mutex_ held.
-  void ensure_connected() const {
-    if (context_ && context_->err == 0) return;
-    context_.reset();
-    redisContext* raw = options_.connect_timeout_ms > 0
-                            ? redisConnectWithTimeout(options_.host.c_str(), options_.port,
-                                                      to_timeval(options_.connect_timeout_ms))
-                            : redisConnect(options_.host.c_str(), options_.port);
-    if (raw == nullptr) fail("cannot allocate a hiredis context");
-    context_.reset(raw);
-    if (context_->err != 0) connection_failed();
-    if (options_.command_timeout_ms > 0 &&
-        redisSetTimeout(context_.get(), to_timeval(options_.command_timeout_ms)) != REDIS_OK) {
-      connection_failed();
-    }
-    Reply reply = send({"SCRIPT", "LOAD", kWriteScript});
-    if (reply->type != REDIS_REPLY_STRING) {
-      context_.reset();
-      unexpected("SCRIPT LOAD", reply.get());
-    }
-    script_sha_ = reply_text(*reply);
-  }
-
-  // Sends one command on the current connection; throws when the connection fails.
-  Reply send(const Command& command) const {
-    SigpipeBlock sigpipe_block;
-    auto argv = command.argv();
-    auto lengths = command.lengths();
-    Reply reply(static_cast<redisReply*>(
-        redisCommandArgv(context_.get(), command.argc(), argv.data(), lengths.data())));
-    if (!reply) connection_failed();
-    return reply;
-  }
-
-  // Connects when needed and runs one command. Throws on connection failure and on an error reply.
-  Reply run(const Command& command) const {
-    ensure_connected();
-    Reply reply = send(command);
-    if (reply->type == REDIS_REPLY_ERROR) fail(command.name() + ": " + std::string(reply_text(*reply)));
-    return reply;
-  }
-
-  Reply read_reply() const {
-    void* raw = nullptr;
-    if (redisGetReply(context_.get(), &raw) != REDIS_OK || raw == nullptr) {
-      freeReplyObject(raw);
-      connection_failed();
-    }
-    return Reply(static_cast<redisReply*>(raw));
+  Reply run(const Command& command) const { return connection_.run(command); }
+  std::vector<std::string> strings_of(const std::string& command, const redisReply* reply) const {
+    return connection_.strings_of(command, reply);
   }
 
   // One pipeline: MULTI, the writes `indexes` of `batch` (EVALSHA, or EVAL when !by_sha), EXEC.
@@ -457,24 +348,21 @@ class RedisStore final : public Store {
   // StoreUnavailable when the connection fails.
   std::vector<size_t> run_writes(const std::vector<WorkflowWrite>& batch, const std::vector<size_t>& indexes,
                                  bool by_sha, std::vector<WriteResult>& results) const {
-    ensure_connected();
-    SigpipeBlock sigpipe_block;
-    append({"MULTI"});
+    connection_.append({"MULTI"});  // connects first when needed, which loads the script
     for (size_t index : indexes) append_write(batch[index], by_sha);
-    append({"EXEC"});
+    connection_.append({"EXEC"});
+    const std::vector<Reply> replies = connection_.read_replies(indexes.size() + 2);
 
-    Reply multi = read_reply();
-    if (multi->type != REDIS_REPLY_STATUS) unexpected("MULTI", multi.get());
+    if (replies.front()->type != REDIS_REPLY_STATUS) unexpected("MULTI", replies.front().get());
     std::string queue_error;
-    for (size_t i = 0; i < indexes.size(); ++i) {
-      Reply queued = read_reply();
-      if (queued->type != REDIS_REPLY_STATUS && queue_error.empty()) queue_error = describe(queued.get());
+    for (size_t i = 1; i <= indexes.size() && queue_error.empty(); ++i) {
+      if (replies[i]->type != REDIS_REPLY_STATUS) queue_error = describe(replies[i].get());
     }
-    Reply exec = read_reply();
+    const redisReply* exec = replies.back().get();
     if (exec->type != REDIS_REPLY_ARRAY || exec->elements != indexes.size()) {
       // EXECABORT: nothing ran. Not a connection failure: the others of this connection go on.
-      log_json(spdlog::level::err, {{"event", "redis_commit_refused"}, {"address", address_},
-                                    {"exec", describe(exec.get())}, {"queue", queue_error}});
+      log_json(spdlog::level::err, {{"event", "redis_commit_refused"}, {"address", connection_.address()},
+                                    {"exec", describe(exec)}, {"queue", queue_error}});
       return {};
     }
     std::vector<size_t> no_script;
@@ -494,19 +382,11 @@ class RedisStore final : public Store {
         // E.g. WRONGTYPE: a key of this workflow holds something else. Retrying will not help, but
         // `unavailable` is the only refusal that does not claim a fact about the workflow.
         result = WriteResult::unavailable;
-        log_json(spdlog::level::err, {{"event", "redis_write_failed"}, {"address", address_},
+        log_json(spdlog::level::err, {{"event", "redis_write_failed"}, {"address", connection_.address()},
                                       {"workflow_id", write.workflow_id}, {"reply", describe(reply)}});
       }
     }
     return no_script;
-  }
-
-  void append(const Command& command) const {
-    auto argv = command.argv();
-    auto lengths = command.lengths();
-    if (redisAppendCommandArgv(context_.get(), command.argc(), argv.data(), lengths.data()) != REDIS_OK) {
-      connection_failed();
-    }
   }
 
   void append_write(const WorkflowWrite& write, bool by_sha) const {
@@ -515,37 +395,47 @@ class RedisStore final : public Store {
     const std::string epoch = std::to_string(write.epoch);
     const std::string dead_letter = write.dead_letter ? encode_dead_letter(*write.dead_letter) : "";
     const std::string wake_at = std::to_string(write.wake_at_ms);
+    const WorkflowSummary& summary = write.summary;
+    const std::string version = std::to_string(summary.version);
+    const std::string started = std::to_string(summary.started_ms);
+    const std::string updated = std::to_string(summary.updated_ms);
     Command command{by_sha ? "EVALSHA" : "EVAL",
-                    by_sha ? std::string_view(script_sha_) : kWriteScript,
-                    "5", wf, hist, live_key_, dead_key_, wake_key_,
-                    write.workflow_id, epoch, write.create ? "1" : "0", write.snapshot,
-                    write.live ? "1" : "0", dead_letter, write.write_id, wake_at};
+                    by_sha ? std::string_view(connection_.script_sha()) : kWriteScript,
+                    "12", wf, hist, live_key_, dead_key_, wake_key_, workflows_key_,
+                    status_keys_[static_cast<size_t>(summary.status)]};
+    for (WorkflowStatus other : redis::kWorkflowStatuses) {
+      if (other != summary.status) command.add(status_keys_[static_cast<size_t>(other)]);
+    }
+    for (std::string_view arg : std::initializer_list<std::string_view>{
+             write.workflow_id, epoch, write.create ? "1" : "0", write.snapshot, write.live ? "1" : "0", dead_letter,
+             write.write_id, wake_at, summary.definition, version, to_string(summary.status), started, updated,
+             write.clear_dead_letter ? "1" : "0"}) {
+      command.add(arg);
+    }
     for (const std::string& event : write.history) command.add(event);
-    append(command);
+    connection_.append(command);
   }
 
-  std::vector<std::string> strings_of(const std::string& command, const redisReply* reply) const {
-    if (reply == nullptr || reply->type != REDIS_REPLY_ARRAY) unexpected(command, reply);
-    std::vector<std::string> out;
-    out.reserve(reply->elements);
-    for (size_t i = 0; i < reply->elements; ++i) {
-      if (!is_string(reply->element[i])) unexpected(command, reply->element[i]);
-      out.emplace_back(reply_text(*reply->element[i]));
+  static std::array<std::string, redis::kWorkflowStatuses.size()> status_keys_of(const std::string& prefix) {
+    std::array<std::string, redis::kWorkflowStatuses.size()> keys;
+    for (WorkflowStatus status : redis::kWorkflowStatuses) {
+      keys[static_cast<size_t>(status)] = redis::status_key(prefix, status);
     }
-    return out;
+    return keys;
   }
 
   const RedisOptions options_;
-  const std::string address_;  // host:port, in every error
   const std::string live_key_;
   const std::string dead_key_;
   const std::string epoch_key_;
   const std::string wake_key_;
   const std::string schedules_key_;
+  const std::string workflows_key_;
+  // By WorkflowStatus' value.
+  const std::array<std::string, redis::kWorkflowStatuses.size()> status_keys_;
 
-  mutable std::mutex mutex_;  // guards the connection and script_sha_
-  mutable Context context_;
-  mutable std::string script_sha_;
+  mutable std::mutex mutex_;  // guards the connection
+  mutable redis::Connection connection_;
 };
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -13,6 +14,14 @@ namespace actorflow {
 namespace {
 
 constexpr int kBusyTimeoutMs = 5000;
+constexpr size_t kListDefault = 100;  // list_workflows with limit 0
+constexpr size_t kListMax = 1000;
+// A row without a status was written by an older program after this file was opened (rows from
+// before are given one when it is opened): listed by the same rule as those.
+constexpr std::string_view kSelectSummaries =
+    "SELECT id, COALESCE(definition, ''), COALESCE(version, 0), "
+    "COALESCE(status, CASE WHEN live = 1 THEN 'running' ELSE 'completed' END), "
+    "COALESCE(started_ms, 0), COALESCE(updated_ms, 0) FROM workflows ";
 
 constexpr const char* kSchema = R"sql(
   CREATE TABLE IF NOT EXISTS workflows (
@@ -21,7 +30,12 @@ constexpr const char* kSchema = R"sql(
     snapshot BLOB NOT NULL,
     live INTEGER NOT NULL,
     last_write TEXT NOT NULL DEFAULT '',
-    wake_at INTEGER NOT NULL DEFAULT 0
+    wake_at INTEGER NOT NULL DEFAULT 0,
+    definition TEXT,
+    version INTEGER,
+    status TEXT,
+    started_ms INTEGER,
+    updated_ms INTEGER
   );
   CREATE INDEX IF NOT EXISTS workflows_by_live ON workflows(live);
   CREATE TABLE IF NOT EXISTS inbox (
@@ -102,6 +116,8 @@ class SqliteStore final : public Store {
       execute(kSchema, "create schema");
       add_missing_columns();
       execute("CREATE INDEX IF NOT EXISTS workflows_by_wake ON workflows(wake_at) WHERE wake_at > 0", "create schema");
+      execute("CREATE INDEX IF NOT EXISTS workflows_by_status ON workflows(status, id)", "create schema");
+      summarise_old_rows();
       execute("COMMIT", "create schema");
     } catch (...) {
       rollback();
@@ -111,12 +127,23 @@ class SqliteStore final : public Store {
     begin_ = prepare("BEGIN IMMEDIATE");
     commit_ = prepare("COMMIT");
     upsert_ = prepare(
-        "INSERT INTO workflows(id, epoch, snapshot, live, last_write, wake_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6) "
+        "INSERT INTO workflows(id, epoch, snapshot, live, last_write, wake_at, definition, version, status, "
+        "started_ms, updated_ms) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
         "ON CONFLICT(id) DO UPDATE SET epoch = excluded.epoch, snapshot = excluded.snapshot, live = excluded.live, "
-        "last_write = excluded.last_write, wake_at = excluded.wake_at WHERE workflows.epoch <= excluded.epoch");
+        "last_write = excluded.last_write, wake_at = excluded.wake_at, definition = excluded.definition, "
+        "version = excluded.version, status = excluded.status, started_ms = excluded.started_ms, "
+        "updated_ms = excluded.updated_ms WHERE workflows.epoch <= excluded.epoch");
     create_ = prepare(
-        "INSERT INTO workflows(id, epoch, snapshot, live, last_write, wake_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6) "
+        "INSERT INTO workflows(id, epoch, snapshot, live, last_write, wake_at, definition, version, status, "
+        "started_ms, updated_ms) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
         "ON CONFLICT(id) DO NOTHING");
+    // ?3 = '': any definition. Two statements, so that a status filter can use workflows_by_status.
+    list_all_ = prepare(std::string(kSelectSummaries) +
+                        "WHERE id > ?1 AND (?3 = '' OR definition = ?3) ORDER BY id LIMIT ?4");
+    list_by_status_ = prepare(std::string(kSelectSummaries) +
+                              "WHERE status = ?2 AND id > ?1 AND (?3 = '' OR definition = ?3) ORDER BY id LIMIT ?4");
+    count_by_status_ = prepare("SELECT status, COUNT(*) FROM workflows WHERE status IS NOT NULL GROUP BY status");
+    clear_dead_letter_ = prepare("DELETE FROM dead_letters WHERE workflow_id = ?1");
     inbox_append_ = prepare(
         "INSERT INTO inbox(workflow_id, seq, name, payload, at_ms) "
         "SELECT ?1, COALESCE(MAX(seq), 0) + 1, ?2, ?3, ?4 FROM inbox WHERE workflow_id = ?1 RETURNING seq");
@@ -192,6 +219,41 @@ class SqliteStore final : public Store {
     std::vector<std::string> events;
     while (step_row(*use, "history")) events.push_back(column_bytes(*use, 0));
     return events;
+  }
+
+  std::vector<WorkflowSummary> list_workflows(const WorkflowFilter& filter) const override {
+    const size_t limit = filter.limit == 0 ? kListDefault : std::min(filter.limit, kListMax);
+    const std::string status = filter.status ? std::string(to_string(*filter.status)) : std::string{};
+    std::lock_guard lock(mutex_);
+    Use use(filter.status ? list_by_status_ : list_all_);
+    bind_text(*use, 1, filter.after_id);
+    if (filter.status) bind_text(*use, 2, status);
+    bind_text(*use, 3, filter.definition);
+    sqlite3_bind_int64(*use, 4, static_cast<sqlite3_int64>(limit));
+    std::vector<WorkflowSummary> page;
+    while (step_row(*use, "list_workflows")) {
+      WorkflowSummary summary;
+      summary.id = column_bytes(*use, 0);
+      summary.definition = column_bytes(*use, 1);
+      summary.version = sqlite3_column_int(*use, 2);
+      summary.status = status_of(column_bytes(*use, 3), "list_workflows: workflow '" + summary.id + "'");
+      summary.started_ms = sqlite3_column_int64(*use, 4);
+      summary.updated_ms = sqlite3_column_int64(*use, 5);
+      page.push_back(std::move(summary));
+    }
+    return page;
+  }
+
+  std::vector<std::pair<WorkflowStatus, uint64_t>> count_by_status() const override {
+    std::lock_guard lock(mutex_);
+    Use use(count_by_status_);
+    std::vector<std::pair<WorkflowStatus, uint64_t>> counts;
+    while (step_row(*use, "count_by_status")) {
+      counts.emplace_back(status_of(column_bytes(*use, 0), "count_by_status"),
+                          static_cast<uint64_t>(sqlite3_column_int64(*use, 1)));
+    }
+    std::sort(counts.begin(), counts.end());
+    return counts;
   }
 
   std::vector<DeadLetter> dead_letters() const override {
@@ -312,6 +374,12 @@ class SqliteStore final : public Store {
       sqlite3_bind_int(*use, 4, write.live ? 1 : 0);
       bind_text(*use, 5, write.write_id);
       sqlite3_bind_int64(*use, 6, write.live ? write.wake_at_ms : 0);
+      bind_text(*use, 7, write.summary.definition);
+      sqlite3_bind_int(*use, 8, write.summary.version);
+      const std::string status(to_string(write.summary.status));
+      bind_text(*use, 9, status);
+      sqlite3_bind_int64(*use, 10, write.summary.started_ms);
+      sqlite3_bind_int64(*use, 11, write.summary.updated_ms);
       step_done(*use, "write workflow");
       if (sqlite3_changes(db_.get()) == 0) return write.create ? WriteResult::exists : WriteResult::stale_epoch;
     }
@@ -320,6 +388,11 @@ class SqliteStore final : public Store {
       bind_text(*use, 1, write.workflow_id);
       bind_blob(*use, 2, event);
       step_done(*use, "append history");
+    }
+    if (write.clear_dead_letter) {
+      Use use(clear_dead_letter_);
+      bind_text(*use, 1, write.workflow_id);
+      step_done(*use, "clear dead letter");
     }
     if (write.dead_letter) {
       Use use(add_dead_letter_);
@@ -337,7 +410,8 @@ class SqliteStore final : public Store {
     return step_row(*use, "read last write") ? column_bytes(*use, 0) : std::string{};
   }
 
-  // Files made before a column existed get it, with its default.
+  // Files made before a column existed get it, with its default (the summary's have none: NULL
+  // until summarise_old_rows).
   void add_missing_columns() {
     std::set<std::string> present;
     sqlite3_stmt* raw = nullptr;
@@ -348,6 +422,29 @@ class SqliteStore final : public Store {
       execute("ALTER TABLE workflows ADD COLUMN last_write TEXT NOT NULL DEFAULT ''", "add column last_write");
     if (!present.count("wake_at"))
       execute("ALTER TABLE workflows ADD COLUMN wake_at INTEGER NOT NULL DEFAULT 0", "add column wake_at");
+    for (const char* column : {"definition TEXT", "version INTEGER", "status TEXT", "started_ms INTEGER",
+                               "updated_ms INTEGER"}) {
+      const std::string_view name = std::string_view(column).substr(0, std::string_view(column).find(' '));
+      if (present.count(std::string(name))) continue;
+      const std::string sql = "ALTER TABLE workflows ADD COLUMN " + std::string(column);
+      execute(sql.c_str(), "add column " + std::string(name));
+    }
+  }
+
+  // Rows written before summaries were kept (or by an older program since): an empty definition,
+  // running when live, else completed. Found through workflows_by_status, so cheap when none.
+  void summarise_old_rows() {
+    execute(
+        "UPDATE workflows SET definition = COALESCE(definition, ''), version = COALESCE(version, 0), "
+        "status = CASE WHEN live = 1 THEN 'running' ELSE 'completed' END, "
+        "started_ms = COALESCE(started_ms, 0), updated_ms = COALESCE(updated_ms, 0) WHERE status IS NULL",
+        "summarise rows without a summary");
+  }
+
+  WorkflowStatus status_of(const std::string& text, const std::string& what) const {
+    auto status = parse_workflow_status(text);
+    if (!status) throw StoreUnavailable("sqlite store '" + path_ + "': " + what + ": unknown status '" + text + "'");
+    return *status;
   }
 
   [[noreturn]] void fail(std::string_view what) const {
@@ -369,9 +466,9 @@ class SqliteStore final : public Store {
     if (!sqlite3_get_autocommit(db_.get())) sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
   }
 
-  StatementPtr prepare(const char* sql) {
+  StatementPtr prepare(const std::string& sql) {
     sqlite3_stmt* statement = nullptr;
-    if (sqlite3_prepare_v3(db_.get(), sql, -1, SQLITE_PREPARE_PERSISTENT, &statement, nullptr) != SQLITE_OK) {
+    if (sqlite3_prepare_v3(db_.get(), sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &statement, nullptr) != SQLITE_OK) {
       fail("prepare");
     }
     return StatementPtr(statement);
@@ -404,7 +501,8 @@ class SqliteStore final : public Store {
   std::unique_ptr<sqlite3, DbDeleter> db_;
   // Declared after db_ so they are finalized before the connection closes.
   StatementPtr begin_, commit_, upsert_, create_, last_write_, append_history_, add_dead_letter_, next_epoch_;
-  StatementPtr load_, live_workflows_, history_, dead_letters_;
+  StatementPtr clear_dead_letter_;
+  StatementPtr load_, live_workflows_, history_, dead_letters_, list_all_, list_by_status_, count_by_status_;
   StatementPtr ledger_get_, ledger_put_, ledger_scan_;
   StatementPtr inbox_append_, inbox_after_, wake_ups_, schedule_put_, schedule_erase_, schedules_;
 };

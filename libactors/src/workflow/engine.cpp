@@ -118,6 +118,7 @@ std::variant<WorkflowWrite, Status> Engine::Core::make_start_write(const std::st
 }
 
 StartResult Engine::Core::start_workflow(const std::string& definition, const std::string& id, Json input) {
+  if (draining) return {Status::error("the engine is draining: '" + id + "' was not started"), false};
   auto prepared = make_start_write(definition, id, std::move(input), {}, {});
   if (auto* problem = std::get_if<Status>(&prepared)) return {*problem, false};
   caf::scoped_actor self{*system};
@@ -130,7 +131,10 @@ StartResult Engine::Core::start_workflow(const std::string& definition, const st
             else result = {Status::error("start of '" + id + "' not stored: " + std::string(to_string(written))), false};
           },
           [&](caf::error& e) { result = {Status::error("store writer: " + system->render(e)), false}; });
-  if (result.created) send_from_outside(supervisor, caf::make_message(spawn_atom::value, id, false));
+  if (result.created) {
+    ++counters.workflows_started;
+    send_from_outside(supervisor, caf::make_message(spawn_atom::value, id, false));
+  }
   return result;
 }
 
@@ -150,7 +154,8 @@ Engine::Engine(EngineOptions options) : core_(std::make_shared<Core>()) {
   core.store_writer = spawn_store_writer(*core.system, core.store, writer_options, core.store_retries_stop);
   core.store_reader = spawn_store_reader(*core.system, core.store, core.store_retries_stop);
   core.supervisor = spawn_workflow_supervisor(*core.system, core);
-  core.step_workers = spawn_step_worker_pool(*core.system, core.options.step_workers, core.options.step_queue_max);
+  core.step_workers = spawn_step_worker_pool(*core.system, core.options.step_workers, core.options.step_queue_max,
+                                             core.steps_running);
   core.scheduler = spawn_scheduler(*core.system, core);  // idle until activate_scheduler
 }
 
@@ -202,6 +207,12 @@ void Engine::register_breaker(const std::string& service, BreakerOptions options
   slot = breaker;
 }
 
+bool Engine::has_handler(const std::string& name) const {
+  return core_->find_sync_handler(name) || core_->find_async_handler(name);
+}
+
+bool Engine::has_breaker(const std::string& service) const { return static_cast<bool>(core_->find_breaker(service)); }
+
 Status Engine::register_workflow(WorkflowDefinition definition) {
   Core& core = *core_;
   DefinitionCatalog catalog{
@@ -246,6 +257,7 @@ void collect_signals(const Node& node, std::set<std::string>& names) {
 
 // The workflow's state when it can still take a signal, or why it cannot.
 std::variant<WorkflowState, Status> Engine::Core::signallable(const std::string& workflow_id, const std::string& what) {
+  if (draining) return Status::error("the engine is draining; " + what + " was not delivered");
   auto stored = store->load(workflow_id);
   if (!stored) return Status::error("no workflow '" + workflow_id + "'");
   std::string error;

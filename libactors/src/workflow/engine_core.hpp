@@ -2,6 +2,7 @@
 // The engine's shared parts, seen by its actors: registries, clock, store, actor handles.
 #include <actorflow/engine.hpp>
 
+#include "workflow/activity_gauge.hpp"
 #include "workflow/workflow_state.hpp"
 
 #include <caf/actor.hpp>
@@ -53,6 +54,26 @@ struct Engine::Core : std::enable_shared_from_this<Engine::Core> {
   mutable std::mutex changed_mutex;
   mutable std::condition_variable changed;  // a workflow reached a terminal state
   uint64_t changes = 0;                     // counts those notifications (under changed_mutex)
+
+  // Draining (Engine::drain): no new work is taken; step workers start no queued step.
+  std::atomic<bool> draining{false};
+  std::shared_ptr<ActivityGauge> steps_running = std::make_shared<ActivityGauge>();  // handlers executing
+  std::shared_ptr<ActivityGauge> commits_pending = std::make_shared<ActivityGauge>(); // instance writes unacknowledged
+
+  // What metrics() reports besides the store's counts.
+  struct Counters {
+    std::mutex mutex;
+    std::map<std::string, StepMetrics> steps;  // by handler (under mutex)
+    std::atomic<uint64_t> workflows_started{0};
+    std::atomic<uint64_t> step_retries{0};
+    std::atomic<uint64_t> instance_restarts{0};
+    std::atomic<uint64_t> dead_letter_retries{0};
+
+    void step_finished(const std::string& handler, bool ok, int64_t duration_ms);
+    void step_timed_out(const std::string& handler);
+  } counters;
+
+  std::mutex retry_mutex;  // one dead-letter retry at a time: two must not both reopen a workflow
 
   std::mutex rng_mutex;
   std::mt19937_64 rng;

@@ -21,6 +21,8 @@ using run_atom = caf::atom_constant<caf::atom("run")>;              // instance 
 using ready_atom = caf::atom_constant<caf::atom("ready")>;          // worker -> worker pool
 using signal_atom = caf::atom_constant<caf::atom("signal")>;        // engine -> supervisor -> instance: inbox grew
 using wake_atom = caf::atom_constant<caf::atom("wake")>;            // waker -> supervisor: a durable timer is due
+using drain_atom = caf::atom_constant<caf::atom("drain")>;          // engine -> step workers, supervisor
+using ping_atom = caf::atom_constant<caf::atom("ping")>;            // supervisor -> instance: answer when here
 using passivate_atom = caf::atom_constant<caf::atom("passivate")>;  // clock -> instance: idle long enough?
 
 // The inbox signal Engine::cancel sends; failed_step holds the marker once a cancel is taken.

@@ -12,10 +12,12 @@ namespace {
 
 // Runs the sync handler, or starts the async one: an async handler's outcome comes later through
 // job.complete, unless it throws while starting.
-std::optional<StepOutcome> run_handler(const StepJob& job) {
+std::optional<StepOutcome> run_handler(const StepJob& job, const ActivityGauge::Token& running) {
   try {
     if (job.async_handler) {
-      (*job.async_handler)(*job.context, job.complete);
+      // The async handler is running until it calls back (or drops the callback).
+      CompleteFn complete = [inner = job.complete, running](StepOutcome outcome) { inner(std::move(outcome)); };
+      (*job.async_handler)(*job.context, std::move(complete));
       return std::nullopt;
     }
     return StepOutcome::success((*job.handler)(*job.context));
@@ -28,11 +30,14 @@ std::optional<StepOutcome> run_handler(const StepJob& job) {
   }
 }
 
-caf::behavior step_worker(caf::event_based_actor* self, caf::actor dispatcher) {
+caf::behavior step_worker(caf::event_based_actor* self, caf::actor dispatcher, std::shared_ptr<ActivityGauge> gauge) {
   self->send(dispatcher, ready_atom::value, caf::actor_cast<caf::actor>(self));
   return {
       [=](run_atom, const StepJob& job) {
-        if (auto outcome = run_handler(job); outcome && job.async_handler) {
+        // Left after the result is sent: a drain that sees no step running finds every result
+        // already in its instance's mailbox.
+        auto running = gauge->enter();
+        if (auto outcome = run_handler(job, running); outcome && job.async_handler) {
           job.complete(std::move(*outcome));
         } else if (outcome) {
           self->send(job.reply_to, step_done_atom::value, job.path, job.token, std::move(*outcome));
@@ -45,16 +50,19 @@ caf::behavior step_worker(caf::event_based_actor* self, caf::actor dispatcher) {
 struct DispatcherState {
   std::deque<StepJob> queue;
   std::vector<caf::actor> idle;
+  bool draining = false;
   static inline const char* name = "step-dispatcher";
 };
 
-caf::behavior step_dispatcher(caf::stateful_actor<DispatcherState>* self, int workers, int queue_max) {
+caf::behavior step_dispatcher(caf::stateful_actor<DispatcherState>* self, int workers, int queue_max,
+                              std::shared_ptr<ActivityGauge> gauge) {
   for (int i = 0; i < workers; ++i)
-    self->spawn<caf::detached + caf::linked>(step_worker, caf::actor_cast<caf::actor>(self));
+    self->spawn<caf::detached + caf::linked>(step_worker, caf::actor_cast<caf::actor>(self), gauge);
   return {
+      [=](drain_atom) { self->state.draining = true; },
       [=](run_atom, StepJob& job) {
         auto& st = self->state;
-        if (!st.idle.empty()) {
+        if (!st.idle.empty() && !st.draining) {
           self->send(st.idle.back(), run_atom::value, std::move(job));
           st.idle.pop_back();
         } else if (static_cast<int>(st.queue.size()) >= queue_max) {
@@ -66,7 +74,7 @@ caf::behavior step_dispatcher(caf::stateful_actor<DispatcherState>* self, int wo
       },
       [=](ready_atom, const caf::actor& worker) {
         auto& st = self->state;
-        if (st.queue.empty()) {
+        if (st.queue.empty() || st.draining) {
           st.idle.push_back(worker);
           return;
         }
@@ -78,8 +86,9 @@ caf::behavior step_dispatcher(caf::stateful_actor<DispatcherState>* self, int wo
 
 }  // namespace
 
-caf::actor spawn_step_worker_pool(caf::actor_system& system, int workers, int queue_max) {
-  return system.spawn(step_dispatcher, workers, queue_max);
+caf::actor spawn_step_worker_pool(caf::actor_system& system, int workers, int queue_max,
+                                  std::shared_ptr<ActivityGauge> running) {
+  return system.spawn(step_dispatcher, workers, queue_max, std::move(running));
 }
 
 }  // namespace actorflow

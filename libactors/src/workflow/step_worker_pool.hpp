@@ -3,11 +3,19 @@
 // never blocks CAF's scheduler. Workers pull jobs from one dispatcher actor, so a slow handler
 // delays only its own worker. The dispatcher queues at most `queue_max` jobs; beyond that a job
 // fails at once (retryably) with a message naming the limit.
+#include "workflow/activity_gauge.hpp"
+
 #include <caf/fwd.hpp>
+
+#include <memory>
 
 namespace actorflow {
 
-// Returns the dispatcher; it accepts (run_atom, StepJob). Exiting it stops the workers.
-caf::actor spawn_step_worker_pool(caf::actor_system& system, int workers, int queue_max);
+// Returns the dispatcher; it accepts (run_atom, StepJob), and (drain_atom): from then on it starts
+// no job, keeping new ones queued (they are recorded as dispatched, so the next process runs
+// them). Every handler running is held in `running` (an async one until it completes). Exiting
+// the dispatcher stops the workers.
+caf::actor spawn_step_worker_pool(caf::actor_system& system, int workers, int queue_max,
+                                  std::shared_ptr<ActivityGauge> running);
 
 }  // namespace actorflow

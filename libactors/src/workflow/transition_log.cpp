@@ -33,6 +33,8 @@ WorkflowWrite Engine::Core::make_write(WorkflowState& state) {
   state.unsaved_history.clear();
   write.dead_letter = std::move(state.unsaved_dead_letter);
   state.unsaved_dead_letter.reset();
+  write.summary = WorkflowSummary{state.id, state.definition, state.version, state.status, state.started_ms,
+                                  clock->now_ms()};
   return write;
 }
 

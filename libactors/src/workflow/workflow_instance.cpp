@@ -36,6 +36,7 @@ caf::behavior workflow_instance(caf::stateful_actor<InstanceState>* self, Engine
         self->state.runner->on_child_done(path);
       },
       [=](signal_atom) { self->state.runner->on_signal_notice(); },
+      [=](ping_atom) { return true; },
       [=](passivate_atom, uint64_t idle_token) {
         if (self->state.runner->on_passivate_check(idle_token)) self->quit();
       },

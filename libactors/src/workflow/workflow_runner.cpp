@@ -117,6 +117,7 @@ void WorkflowRunner::quarantine(const std::string& workflow_id, const std::strin
   write.snapshot = snapshot;
   write.live = false;
   write.dead_letter = DeadLetter{workflow_id, error, core_.clock->now_ms()};
+  write.summary = WorkflowSummary{workflow_id, {}, 0, WorkflowStatus::dead_lettered, 0, core_.clock->now_ms()};
   Engine::Core* core = &core_;
   self_->request(core_.store_writer, caf::infinite, write_atom::value, std::move(write))
       .then([core](WriteResult) { core->notify_changed(); });
@@ -339,6 +340,8 @@ void WorkflowRunner::on_step_done(const std::string& path, uint64_t token, StepO
   const Node& node = *nodes_.at(path);
   const auto status = state_.steps[path].status;
   const int64_t duration_ms = core_.clock->now_ms() - flight->second.dispatched_ms;
+  if (status == StepStatus::running || status == StepStatus::compensating)
+    core_.counters.step_finished(handler_label(node, status == StepStatus::compensating), outcome.ok, duration_ms);
   if (status == StepStatus::running) {
     if (!node.step.breaker.empty() && node.kind == Node::Kind::step) {
       caf::actor breaker = core_.find_breaker(node.step.breaker);
@@ -371,6 +374,7 @@ void WorkflowRunner::on_timer(const std::string& path, uint64_t token, TimerKind
     const std::string error = "timed out after " + std::to_string(timeout_of(node).count()) + " ms";
     record("step_timed_out", path, rec.status == StepStatus::compensating ? rec.compensation_attempts : rec.attempts,
            {}, {}, timeout_of(node).count(), error);
+    core_.counters.step_timed_out(handler_label(node, rec.status == StepStatus::compensating));
     timing_out_ = true;
     on_step_done(path, token, StepOutcome::failure(error, true));
     timing_out_ = false;
@@ -398,7 +402,10 @@ void WorkflowRunner::start_child(const std::string& path, const std::string& def
   const std::string child_id = state_.id + "/" + path;
   self_->request(core_.store_writer, caf::infinite, write_atom::value, std::move(std::get<WorkflowWrite>(prepared)))
       .then([this, path, token, child_id](WriteResult written) {
-        if (written == WriteResult::ok) self_->send(core_.supervisor, spawn_atom::value, child_id, false);
+        if (written == WriteResult::ok) {
+          ++core_.counters.workflows_started;
+          self_->send(core_.supervisor, spawn_atom::value, child_id, false);
+        }
         else if (written == WriteResult::exists) on_child_done(path);
         else on_step_done(path, token, StepOutcome::failure("child workflow not stored: " + std::string(to_string(written))));
       });
@@ -443,6 +450,7 @@ void WorkflowRunner::step_failed(const Node& node, const StepOutcome& outcome, i
                      rec.failures <= policy.retries_max;
   if (retry) {
     Millis delay = core_.jittered_delay(policy, rec.failures);
+    ++core_.counters.step_retries;
     record("step_retrying", node.path, rec.attempts, "running", "retry-wait", duration_ms,
            "retry " + std::to_string(rec.failures) + " of " + std::to_string(policy.retries_max) + " in " +
                std::to_string(delay.count()) + " ms: " + outcome.error);
@@ -518,6 +526,7 @@ void WorkflowRunner::compensation_failed(const Node& node, const std::string& er
   const RetryPolicy& policy = retry_of(node);
   if (rec.compensation_failures <= policy.retries_max) {
     Millis delay = core_.jittered_delay(policy, rec.compensation_failures);
+    ++core_.counters.step_retries;
     record("compensation_retrying", node.path, rec.compensation_attempts, "compensating", "compensation-wait",
            duration_ms, "retry " + std::to_string(rec.compensation_failures) + " of " +
                             std::to_string(policy.retries_max) + " in " + std::to_string(delay.count()) + " ms: " + error);
@@ -554,6 +563,12 @@ void WorkflowRunner::dead_letter(const std::string& reason) {
 }
 
 // ---- helpers --------------------------------------------------------------------------------
+
+std::string WorkflowRunner::handler_label(const Node& node, bool compensation) const {
+  if (compensation) return node.step.compensation;
+  if (node.kind == Node::Kind::child) return "child:" + node.child_definition;
+  return node.step.handler;
+}
 
 Millis WorkflowRunner::timeout_of(const Node& node) const {
   if (node.step.timeout) return *node.step.timeout;
@@ -610,7 +625,7 @@ void WorkflowRunner::commit() {
   const bool ended = terminal();
   ++commits_in_flight_;
   self_->request(core_.store_writer, caf::infinite, write_atom::value, core_.make_write(state_))
-      .then([this, effects = std::move(effects), ended](WriteResult written) mutable {
+      .then([this, effects = std::move(effects), ended, pending = core_.commits_pending->enter()](WriteResult written) mutable {
         --commits_in_flight_;
         if (written != WriteResult::ok) {
           // Another owner holds a newer epoch (or the engine is stopping): this one steps down.

@@ -95,6 +95,8 @@ class WorkflowRunner {
   Millis timeout_of(const Node& node) const;
   const RetryPolicy& retry_of(const Node& node) const;
   ErrorStrategy strategy_of(const Node& node) const;
+  // What metrics count a step attempt under: its handler, or "child:<definition>".
+  std::string handler_label(const Node& node, bool compensation) const;
 
   void record(std::string type, const std::string& step = {}, int attempt = 0, std::string from = {},
               std::string to = {}, int64_t duration_ms = -1, std::string detail = {});

@@ -31,6 +31,7 @@ using Self = caf::stateful_actor<SupervisorState>;
 void run_instance(Self* self, Engine::Core& core, const std::string& id, InstanceStart start) {
   auto instance = spawn_workflow_instance(self, core, id, start);
   self->state.instances[id] = instance;
+  if (start == InstanceStart::restarted) ++core.counters.instance_restarts;
   self->state.ids[instance.address()] = id;
 }
 
@@ -99,6 +100,21 @@ void on_instance_down(Self* self, Engine::Core& core, const caf::down_msg& down)
   run_instance(self, core, id, InstanceStart::restarted);
 }
 
+// Answers once every instance alive now has answered a ping: each has then handled every message
+// sent to it before (a drain's barrier: step results already sent are in their instances).
+caf::response_promise ping_instances(Self* self) {
+  auto promise = self->make_response_promise();
+  auto remaining = std::make_shared<size_t>(self->state.instances.size());
+  if (*remaining == 0) promise.deliver(true);
+  auto answered = [promise, remaining]() mutable {
+    if (--*remaining == 0) promise.deliver(true);
+  };
+  for (auto& [id, instance] : self->state.instances)
+    self->request(instance, caf::infinite, ping_atom::value)
+        .then([answered](bool) mutable { answered(); }, [answered](caf::error&) mutable { answered(); });
+  return promise;
+}
+
 caf::behavior workflow_supervisor(Self* self, Engine::Core* core) {
   self->set_down_handler([=](caf::down_msg& down) { on_instance_down(self, *core, down); });
   self->set_exit_handler([=](caf::exit_msg& exit) {
@@ -128,6 +144,7 @@ caf::behavior workflow_supervisor(Self* self, Engine::Core* core) {
         if (self->state.instances.count(id) == 0) run_instance(self, *core, id, InstanceStart::rehydrated);
       },
       [=](state_atom) { return self->state.instances.size(); },
+      [=](ping_atom) -> caf::result<bool> { return ping_instances(self); },
       [=](crash_atom a, const std::string& id) {
         auto it = self->state.instances.find(id);
         if (it != self->state.instances.end()) self->send(it->second, a);

@@ -1,0 +1,102 @@
+// Engine::retry_dead_letter: an operator runs a parked workflow again.
+#include <actorflow/engine.hpp>
+#include <actorflow/logging.hpp>
+
+#include "store/store_writer.hpp"
+#include "workflow/engine_core.hpp"
+#include "workflow/messages.hpp"
+
+#include <caf/all.hpp>
+
+#include <algorithm>
+
+namespace actorflow {
+namespace {
+
+bool compensation_started(const WorkflowState& state) {
+  return std::any_of(state.steps.begin(), state.steps.end(), [](const auto& entry) {
+    const StepStatus s = entry.second.status;
+    return s == StepStatus::compensating || s == StepStatus::compensated || s == StepStatus::compensation_wait;
+  });
+}
+
+// Turns a dead-lettered state back into one an instance runs on; says what runs again.
+std::string reopen(WorkflowState& state) {
+  auto failed = state.steps.find(state.failed_step);
+  if (failed != state.steps.end() && failed->second.status == StepStatus::failed && !compensation_started(state)) {
+    // The step that failed for good runs again, with a fresh retry budget; siblings it cancelled too.
+    StepRecord& rec = failed->second;
+    rec.status = StepStatus::pending;
+    rec.failures = 0;
+    rec.timeouts = 0;
+    rec.retry_at_ms = 0;
+    rec.error.clear();
+    // A step that timed out was listed for compensation; it is not completed now.
+    auto& completed = state.completed;
+    completed.erase(std::remove(completed.begin(), completed.end(), state.failed_step), completed.end());
+    for (auto& [path, step] : state.steps)
+      if (step.status == StepStatus::cancelled) step.status = StepStatus::pending;
+    const std::string what = "step '" + state.failed_step + "' runs again with a fresh retry budget";
+    state.failed_step.clear();
+    state.error.clear();
+    state.status = WorkflowStatus::running;
+    return what;
+  }
+  if (!state.failed_step.empty()) {
+    // Compensation failed (or the instance crashed while compensating): it goes on.
+    for (auto& [path, step] : state.steps)
+      if (step.status == StepStatus::compensating) step.compensation_failures = 0;
+    state.status = WorkflowStatus::compensating;
+    return "compensation goes on, with a fresh retry budget";
+  }
+  state.status = WorkflowStatus::running;  // parked for crashing: resumes as it was
+  state.error.clear();
+  return "it resumes where it stopped";
+}
+
+}  // namespace
+
+Status Engine::retry_dead_letter(const std::string& workflow_id, const std::string& by) {
+  Core& core = *core_;
+  if (core.draining) return Status::error("the engine is draining; '" + workflow_id + "' was not retried");
+  std::lock_guard retrying(core.retry_mutex);
+  auto stored = core.store->load(workflow_id);
+  if (!stored) return Status::error("no workflow '" + workflow_id + "'");
+  std::string error;
+  auto state = decode_state(stored->snapshot, &error);
+  if (!state) return Status::error("workflow '" + workflow_id + "' cannot be retried: its snapshot is unreadable: " + error);
+  if (state->status != WorkflowStatus::dead_lettered)
+    return Status::error("workflow '" + workflow_id + "' is " + std::string(to_string(state->status)) +
+                         ", not dead-lettered: only a dead-lettered workflow can be retried");
+  if (!core.find_definition(state->definition, state->version))
+    return Status::error("workflow '" + workflow_id + "': definition '" + state->definition + "' v" +
+                         std::to_string(state->version) + " is not registered here");
+
+  const std::string what = reopen(*state);
+  HistoryEvent event;
+  event.type = "workflow_retried";
+  event.from = "dead-lettered";
+  event.to = std::string(to_string(state->status));
+  event.detail = "retried by " + (by.empty() ? std::string("an operator") : by) + ": " + what;
+  core.record(*state, std::move(event));
+  WorkflowWrite write = core.make_write(*state);
+  write.clear_dead_letter = true;
+
+  caf::scoped_actor self{*core.system};
+  Status result = Status::error("store writer did not answer");
+  self->request(core.store_writer, caf::infinite, write_atom::value, std::move(write))
+      .receive(
+          [&](WriteResult written) {
+            result = written == WriteResult::ok
+                         ? Status::ok()
+                         : Status::error("retry of '" + workflow_id + "' not stored: " + std::string(to_string(written)));
+          },
+          [&](caf::error& e) { result = Status::error("store writer: " + core.system->render(e)); });
+  if (!result.is_ok()) return result;
+  ++core.counters.dead_letter_retries;
+  core.start_waker();
+  core.send_from_outside(core.supervisor, caf::make_message(spawn_atom::value, workflow_id, false));
+  return result;
+}
+
+}  // namespace actorflow

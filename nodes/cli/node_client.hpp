@@ -1,0 +1,76 @@
+#pragma once
+// The CLI's side of the node's HTTP/JSON API (nodes/http_api.hpp): where the node is, how a path
+// is encoded, one call and what came back.
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace actorflow::cli {
+
+using Json = nlohmann::json;
+
+// Where the node listens: "http://host:port[/prefix]".
+struct NodeUrl {
+  std::string scheme;       // "http" or "https"
+  std::string host;         // an IPv6 address without its brackets
+  int port = 0;
+  std::string path_prefix;  // "" or "/something" (a node behind a reverse proxy), no trailing '/'
+
+  std::string to_string() const;
+};
+
+// Parses "http://host:port", "https://host", "host:port" (http) with an optional path prefix.
+// The port defaults to 80 (http) or 443 (https). On failure returns nullopt and says why in
+// `error`.
+std::optional<NodeUrl> parse_node_url(std::string_view text, std::string& error);
+
+// Percent-encodes every byte outside [A-Za-z0-9._~-] ("%2F" for '/'): for one path segment or
+// one query value.
+std::string percent_encode(std::string_view text);
+
+// "?a=1&b=x" from the pairs whose value is not empty (values percent-encoded); "" when none.
+std::string query_string(const std::vector<std::pair<std::string, std::string>>& params);
+
+// What one call brought back.
+struct Reply {
+  bool reached = false;          // false: no HTTP response at all (see connection_error)
+  std::string connection_error;  // why, when not reached
+  int status = 0;
+  std::string body;
+  std::optional<Json> json;      // the body parsed, when it is JSON
+
+  bool ok() const { return reached && status >= 200 && status < 300; }
+};
+
+class NodeClient {
+ public:
+  // `timeout` bounds connecting, each read and each write of one call.
+  NodeClient(NodeUrl url, std::chrono::milliseconds timeout);
+  ~NodeClient();
+  NodeClient(const NodeClient&) = delete;
+  NodeClient& operator=(const NodeClient&) = delete;
+
+  // `path` is already encoded (see percent_encode), e.g. "/v1/workflows/a%2Fb".
+  Reply get(const std::string& path);
+  Reply post(const std::string& path, const Json& body);
+  Reply del(const std::string& path);
+
+  const NodeUrl& url() const { return url_; }
+
+  // One line for a failed reply: "cannot reach node at URL: reason" when there was no response,
+  // else the API's error text (or the raw body) and the HTTP status.
+  std::string describe_failure(const Reply& reply) const;
+
+ private:
+  struct Connection;
+  NodeUrl url_;
+  std::unique_ptr<Connection> connection_;
+};
+
+}  // namespace actorflow::cli

@@ -1,0 +1,26 @@
+// actorflow-node: one Actorflow node. See node_runtime.hpp and config/node.yaml.
+#include "node_runtime.hpp"
+#include "shutdown_signals.hpp"
+
+#include <CLI/CLI.hpp>
+
+int main(int argc, char** argv) {
+  // Before any thread exists, so that every thread inherits the mask.
+  actorflow::node::block_shutdown_signals();
+
+  actorflow::node::NodeArgs args;
+  CLI::App app{"actorflow-node: runs Actorflow workflows from YAML definitions, with handler plugins, "
+               "behind an HTTP/JSON API. Stops on SIGTERM or SIGINT after draining."};
+  app.add_option("--config", args.config_path, "the node config (YAML; config/node.yaml documents every key)")
+      ->required();
+  app.add_flag("--check", args.check_only,
+               "check the config, the plugins and the workflow definitions, then exit: 0 when all is well, 2 "
+               "with every problem printed");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : actorflow::node::kExitInvalid;
+  }
+  return actorflow::node::run_node(args);
+}

@@ -1,0 +1,156 @@
+#include "node_runtime.hpp"
+
+#include "dashboard.hpp"
+#include "http_api.hpp"
+#include "http_listener.hpp"
+#include "node_config.hpp"
+#include "node_logging.hpp"
+#include "plugin_loader.hpp"
+#include "shutdown_signals.hpp"
+#include "workflow_registration.hpp"
+
+#include <actorflow/engine.hpp>
+#include <actorflow/logging.hpp>
+#include <actorflow/store.hpp>
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace actorflow::node {
+namespace {
+
+constexpr Millis kSignalPoll{250};  // how often the waiting thread checks that the server still serves
+
+int refuse(const std::vector<std::string>& problems, const std::string& what) {
+  for (const auto& p : problems) std::cerr << p << "\n";
+  std::cerr << "actorflow-node: " << problems.size() << (problems.size() == 1 ? " problem" : " problems") << " in "
+            << what << "; not started\n";
+  return kExitInvalid;
+}
+
+int fail(const std::string& message) {
+  std::cerr << "actorflow-node: " << message << "\n";
+  log_json(spdlog::level::err, {{"event", "node_failed"}, {"error", message}});
+  return kExitFailure;
+}
+
+Json plugin_paths(const std::vector<LoadedPlugin>& plugins) {
+  Json paths = Json::array();
+  for (const auto& p : plugins) paths.push_back(p.path);
+  return paths;
+}
+
+const char* signal_name(int signal) { return signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "signal"; }
+
+// The engine and what was loaded into it, or the exit code of a refused start.
+struct Loaded {
+  std::unique_ptr<Engine> engine;
+  std::vector<LoadedPlugin> plugins;
+  std::vector<std::string> definitions;
+};
+
+// Engine, plugins, workflows: everything --check checks. `store` decides where workflows live.
+std::optional<int> load(const NodeConfig& config, std::shared_ptr<Store> store, Loaded& out) {
+  out.engine = std::make_unique<Engine>(engine_options(config, std::move(store)));
+  PluginLoadResult plugins = load_plugins(*out.engine, config.plugins, config.node_id);
+  if (!plugins.problems.empty()) return refuse(plugins.problems, "node.plugins");
+  out.plugins = std::move(plugins.loaded);
+  WorkflowRegistration workflows = register_workflow_dir(*out.engine, config.workflows_dir);
+  if (!workflows.problems.empty()) return refuse(workflows.problems, "the workflow definitions");
+  out.definitions = std::move(workflows.registered);
+  return std::nullopt;
+}
+
+// Serves until SIGTERM/SIGINT (or until the server fails); then drains and stops.
+int serve(const NodeConfig& config, Loaded& loaded, HttpListener& listener) {
+  Engine& engine = *loaded.engine;
+  const int recovered = engine.recover();
+  listener.start();
+  log_json(spdlog::level::info, {{"event", "node_started"},
+                                 {"node_id", config.node_id},
+                                 {"store", config.store},
+                                 {"listen", listener.bound_address()},
+                                 {"plugins", plugin_paths(loaded.plugins)},
+                                 {"definitions", loaded.definitions},
+                                 {"workflows_recovered", recovered}});
+
+  std::optional<int> signal;
+  while (!signal && listener.serving()) signal = wait_shutdown_signal(kSignalPoll);
+  const bool server_failed = !signal;
+  if (server_failed) log_json(spdlog::level::err, {{"event", "http_server_failed"}, {"listen", listener.bound_address()}});
+  else log_json(spdlog::level::info, {{"event", "node_stopping"}, {"signal", signal_name(*signal)}});
+
+  // The API stays up while the engine drains: reads are answered, writes get 503.
+  const Engine::DrainReport drained = engine.drain(config.drain_timeout);
+  log_json(spdlog::level::info, {{"event", "node_drained"},
+                                 {"complete", drained.complete},
+                                 {"steps_abandoned", drained.steps_abandoned},
+                                 {"waited_ms", drained.waited_ms},
+                                 {"drain_timeout_ms", config.drain_timeout.count()}});
+  listener.stop();
+  if (drained.steps_abandoned > 0) {
+    // Destroying the engine would wait for the handlers still running (a thread cannot be
+    // interrupted), past the deadline. Leave them: the next recover() dispatches their steps again
+    // with the same idempotency keys, as after a crash.
+    log_json(spdlog::level::warn, {{"event", "node_stopped"},
+                                   {"node_id", config.node_id},
+                                   {"steps_abandoned", drained.steps_abandoned}});
+    std::fflush(nullptr);
+    std::_Exit(server_failed ? kExitFailure : kExitOk);
+  }
+  loaded.engine.reset();
+  log_json(spdlog::level::info, {{"event", "node_stopped"}, {"node_id", config.node_id}});
+  return server_failed ? kExitFailure : kExitOk;
+}
+
+int run(const NodeArgs& args) {
+  const NodeConfigResult read = load_node_config_file(args.config_path);
+  if (!read.config) return refuse(read.problems, args.config_path);
+  const NodeConfig& config = *read.config;
+  configure_logging(config);
+
+  if (args.check_only) {
+    Loaded loaded;
+    if (const auto refused = load(config, make_memory_store(), loaded)) return *refused;
+    std::cout << args.config_path << ": ok: " << loaded.plugins.size() << " plugin(s), "
+              << loaded.definitions.size() << " workflow definition(s)\n";
+    return kExitOk;
+  }
+
+  std::shared_ptr<Store> store;
+  try {
+    store = open_store(config.store);
+  } catch (const std::exception& e) {
+    return fail("cannot open the store '" + config.store + "': " + e.what());
+  }
+  Loaded loaded;
+  if (const auto refused = load(config, store, loaded)) return *refused;
+  const HttpApi api(*loaded.engine);
+  HttpListener listener;  // declared last: it stops serving before the API and the engine go
+  api.bind(listener.server());
+  bind_dashboard(listener.server());
+  if (const Status bound = listener.bind(config.http_listen); !bound) return fail(bound.message());
+  log_json(spdlog::level::info, {{"event", "node_listening"}, {"address", listener.bound_address()}});
+  return serve(config, loaded, listener);
+}
+
+}  // namespace
+
+int run_node(const NodeArgs& args) {
+  try {
+    return run(args);
+  } catch (const StoreUnavailable& e) {
+    return fail(std::string("the store is unavailable: ") + e.what());
+  } catch (const std::exception& e) {
+    return fail(std::string("stopped by an unexpected error: ") + e.what());
+  }
+}
+
+}  // namespace actorflow::node
