@@ -1,5 +1,6 @@
 #include "http_api.hpp"
 
+#include "definition_routes.hpp"
 #include "prometheus_text.hpp"
 #include "query_params.hpp"
 
@@ -235,6 +236,14 @@ HttpReply HttpApi::handle(const std::string& method, const std::string& target, 
   if (engine_.draining() && (method == "POST" || method == "DELETE")) return error_reply(503, "node is draining");
 
   if (route("GET", {"v1", "workflows"})) return list_workflows(engine_, target);
+  if (route("GET", {"v1", "definitions"})) return list_definitions(engine_);
+  if (route("POST", {"v1", "definitions"})) {
+    std::string bad;
+    auto query = parse_query(target, bad);
+    if (!query) return error_reply(400, "malformed percent-encoding in query part '" + bad + "'");
+    const std::string source = query->count("source") != 0 ? query->at("source") : "request";
+    return deploy_definitions(engine_, body, source, options_.definitions_dir);
+  }
   if (route("GET", {"v1", "stats"})) return stats(engine_);
   if (route("GET", {"v1", "breakers"})) {
     Json list = Json::array();

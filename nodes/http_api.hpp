@@ -15,6 +15,10 @@
 //                                                   (an approval: {"decision":"approve"|"reject","by","reason"})
 //   POST   /v1/workflows/{id}/cancel            {"by","reason"} -> 202 {"cancelled":true}
 //   POST   /v1/workflows/{id}/retry             {"by"} (optional) -> 202 {"retried":true} (a dead-lettered one)
+//   GET    /v1/definitions                      -> {"definitions":[{"name","version","latest"}]}
+//   POST   /v1/definitions?source=NAME          body = YAML -> 201 {"registered":[{"name","version"}],"saved_as"}
+//                                                   400 {"error","problems":[...]}, 409 a version that exists
+//                                                   (definition_routes.hpp)
 //   GET    /v1/dead-letters                     -> {"dead_letters":[{"workflow_id","reason","at_ms"}]}
 //   GET    /v1/schedules                        -> {"schedules":[...]}
 //   GET    /v1/schedules/{id}                   -> one schedule
@@ -48,6 +52,7 @@ namespace actorflow::node {
 struct HttpApiOptions {
   size_t body_bytes_max = 1 << 20;  // a larger request body is refused with 413
   std::string node_id;              // labels /metrics (actorflow_node_info) when set
+  std::string definitions_dir;      // POST /v1/definitions saves there (the node's workflows_dir); empty: not saved
 };
 
 // What a route answers: an HTTP status and a JSON body, or (when content_type is set) `text`.

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -33,15 +34,21 @@ nlohmann::json json_object_argument(const std::string& option, const std::string
 }
 
 nlohmann::json json_object_file(const std::string& option, const std::string& path) {
+  return parse_object(option, text_file(option, path), "file '" + path + "'");
+}
+
+std::string text_file(const std::string& option, const std::string& path) {
   std::ifstream file(path, std::ios::binary);
-  if (!file) throw CLI::ValidationError(option, "cannot read file '" + path + "'");
+  std::error_code ignored;
+  if (!file || std::filesystem::is_directory(path, ignored))
+    throw CLI::ValidationError(option, "cannot read file '" + path + "'");
   file.seekg(0, std::ios::end);
   if (file.tellg() > input_file_bytes_max)
     throw CLI::ValidationError(option, "file '" + path + "' is larger than 16 MiB");
   file.seekg(0, std::ios::beg);
   std::ostringstream text;
   text << file.rdbuf();
-  return parse_object(option, text.str(), "file '" + path + "'");
+  return text.str();
 }
 
 std::chrono::milliseconds duration_argument(const std::string& option, const std::string& text) {

@@ -38,6 +38,12 @@ int show_dead_letters(Session& s);
 int show_breakers(Session& s);
 int show_stats(Session& s);
 
+// ---- workflow definitions (definition_commands.cpp) ----
+int list_definitions(Session& s);
+// Posts `yaml` (the text of `file`, named by its file name in the node's problems). A refusal
+// prints the node's problems on `err`, one "file:line:column: ..." line each.
+int deploy_definitions(Session& s, const std::string& file, const std::string& yaml);
+
 // ---- cron schedules (schedule_commands.cpp) ----
 int list_schedules(Session& s);
 int show_schedule(Session& s, const std::string& schedule_id);

@@ -131,6 +131,19 @@ int main(int argc, char** argv) {
   retry->add_option("--by", by, "who retries (recorded in the history)");
   retry->callback([&] { run = [&](Session& s) { return retry_workflow(s, id, by); }; });
 
+  app.add_subcommand("definitions", "registered workflow definitions, every version, the latest marked")
+      ->callback([&] { run = [](Session& s) { return list_definitions(s); }; });
+
+  std::string definition_file;
+  auto* deploy = app.add_subcommand(
+      "deploy", "register the definitions of a YAML file (new workflows take a new version, running ones keep theirs)");
+  deploy->add_option("file", definition_file, "the YAML file (config/workflows/README.md has the format)")
+      ->required();
+  deploy->callback([&] {
+    auto yaml = text_file("file", definition_file);
+    run = [&, yaml](Session& s) { return deploy_definitions(s, definition_file, yaml); };
+  });
+
   auto* schedules = app.add_subcommand("schedules", "cron schedules: list (default), show, pause, resume, delete");
   schedules->require_subcommand(0, 1);
   schedules->add_subcommand("list", "every schedule")->callback([&] {

@@ -177,6 +177,10 @@ Reply NodeClient::post(const std::string& path, const Json& body) {
                   connection_->timeout);
 }
 
+Reply NodeClient::post_text(const std::string& path, const std::string& body, const std::string& content_type) {
+  return to_reply(connection_->client->Post(url_.path_prefix + path, body, content_type), connection_->timeout);
+}
+
 Reply NodeClient::del(const std::string& path) {
   return to_reply(connection_->client->Delete(url_.path_prefix + path), connection_->timeout);
 }

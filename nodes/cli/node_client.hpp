@@ -59,6 +59,8 @@ class NodeClient {
   // `path` is already encoded (see percent_encode), e.g. "/v1/workflows/a%2Fb".
   Reply get(const std::string& path);
   Reply post(const std::string& path, const Json& body);
+  // Sends `body` as it is, e.g. a YAML definition ("application/yaml").
+  Reply post_text(const std::string& path, const std::string& body, const std::string& content_type);
   Reply del(const std::string& path);
 
   const NodeUrl& url() const { return url_; }

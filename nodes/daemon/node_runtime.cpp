@@ -132,7 +132,10 @@ int run(const NodeArgs& args) {
   }
   Loaded loaded;
   if (const auto refused = load(config, store, loaded)) return *refused;
-  const HttpApi api(*loaded.engine);
+  HttpApiOptions api_options;
+  api_options.node_id = config.node_id;
+  api_options.definitions_dir = config.workflows_dir;  // deployed definitions load again at restart
+  const HttpApi api(*loaded.engine, api_options);
   HttpListener listener;  // declared last: it stops serving before the API and the engine go
   api.bind(listener.server());
   bind_dashboard(listener.server());

@@ -3,6 +3,7 @@
 // port). Checks what it prints and its exit codes.
 #include "child_process.hpp"
 #include "http_api.hpp"
+#include "temp_dir.hpp"
 
 #include <actorflow/engine.hpp>
 #include <actorflow/schedule.hpp>
@@ -17,7 +18,10 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -82,7 +86,9 @@ class CliTest : public ::testing::Test {
     ASSERT_TRUE(engine->register_workflow(
         WorkflowBuilder("doomed").step(StepSpec("charge", "boom").on_error(ErrorStrategy::dead_letter)).build()));
 
-    api = std::make_unique<node::HttpApi>(*engine);
+    node::HttpApiOptions api_options;
+    api_options.definitions_dir = files.path().string();
+    api = std::make_unique<node::HttpApi>(*engine, api_options);
     api->bind(server);
     port = server.bind_to_any_port("127.0.0.1");
     ASSERT_GT(port, 0);
@@ -109,6 +115,13 @@ class CliTest : public ::testing::Test {
     ASSERT_TRUE(engine->wait(id, Millis(30'000)));
   }
 
+  // Writes `text` as `name` in the temp dir; its path.
+  std::string write_file(const std::string& name, const std::string& text) {
+    std::ofstream(files.file(name), std::ios::binary) << text;
+    return files.file(name);
+  }
+
+  actorflow::testing::TempDir files;  // definition files, and where the node saves deployed ones
   std::unique_ptr<Engine> engine;
   std::unique_ptr<node::HttpApi> api;
   httplib::Server server;
@@ -416,6 +429,101 @@ TEST_F(CliTest, SchedulesCanBeListedShownPausedAndDeleted) {
   auto gone = cli({"schedules", "show", "nightly"});
   EXPECT_EQ(gone.exit_code, 1) << describe(gone);
   EXPECT_TRUE(contains(gone.err, "no such schedule: 'nightly'")) << describe(gone);
+}
+
+// ---- workflow definitions: deploy and list ----
+
+constexpr const char* quick_v2_yaml =
+    "name: quick\n"
+    "version: 2\n"
+    "steps:\n"
+    "  - step: reserve\n"
+    "    handler: reserve\n"
+    "  - step: ship\n"
+    "    handler: ship\n";
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TEST_F(CliTest, DeployRegistersANewVersionThatNewWorkflowsStart) {
+  const std::string file = write_file("quick_v2.yaml", quick_v2_yaml);
+  auto r = cli({"deploy", file});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_TRUE(contains(r.out, "registered quick v2")) << describe(r);
+  const std::string saved = files.file("quick-v2.yaml");
+  EXPECT_TRUE(contains(r.out, "saved as " + saved)) << describe(r);
+  EXPECT_EQ(read_text(saved), quick_v2_yaml);
+
+  ASSERT_TRUE(engine->start("quick", "wf-v2").created);
+  ASSERT_TRUE(engine->wait("wf-v2", Millis(30'000)));
+  auto info = engine->query("wf-v2");
+  ASSERT_TRUE(info);
+  EXPECT_EQ(info->version, 2);
+  EXPECT_EQ(info->status, WorkflowStatus::completed);
+
+  // Versions are immutable: the same file again is refused, with the node's reason.
+  auto again = cli({"deploy", file});
+  EXPECT_EQ(again.exit_code, 1) << describe(again);
+  EXPECT_TRUE(contains(again.err, "quick v2 is already registered")) << describe(again);
+  EXPECT_TRUE(contains(again.err, "(HTTP 409)")) << describe(again);
+}
+
+TEST_F(CliTest, DeployOfAMalformedDefinitionPrintsEachProblemWithItsLineAndExits1) {
+  const std::string file = write_file("broken.yaml",
+                                      "name: broken\n"
+                                      "version: 1\n"
+                                      "steps:\n"
+                                      "  - step: reserve\n"
+                                      "    handler: no_such_handler\n"
+                                      "    timeout: soon\n");
+  auto r = cli({"deploy", file});
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_TRUE(contains(r.err, "actorflow: 2 problems in the definitions; nothing was registered (HTTP 400)"))
+      << describe(r);
+  auto unknown_handler = lines_with(r.err, "no_such_handler");
+  ASSERT_EQ(unknown_handler.size(), 1u) << describe(r);
+  EXPECT_EQ(unknown_handler[0].rfind("broken.yaml:5:14: ", 0), 0u) << unknown_handler[0];
+  auto bad_duration = lines_with(r.err, "soon");
+  ASSERT_EQ(bad_duration.size(), 1u) << describe(r);
+  EXPECT_EQ(bad_duration[0].rfind("broken.yaml:6:14: ", 0), 0u) << bad_duration[0];
+  EXPECT_TRUE(r.out.empty()) << describe(r);
+
+  auto json = cli({"--json", "deploy", file});
+  EXPECT_EQ(json.exit_code, 1) << describe(json);
+  EXPECT_EQ(Json::parse(json.out)["problems"].size(), 2u) << describe(json);
+
+  for (const auto& [name, version] : engine->definitions()) EXPECT_NE(name, "broken");
+  EXPECT_FALSE(std::filesystem::exists(files.file("broken-v1.yaml")));
+
+  auto missing = cli({"deploy", files.file("no-such-file.yaml")});
+  EXPECT_EQ(missing.exit_code, 2) << describe(missing);
+  EXPECT_TRUE(contains(missing.err, "cannot read file")) << describe(missing);
+}
+
+TEST_F(CliTest, DefinitionsListsEveryVersionAndMarksTheLatest) {
+  ASSERT_EQ(cli({"deploy", write_file("quick_v2.yaml", quick_v2_yaml)}).exit_code, 0);
+  auto r = cli({"definitions"});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  auto header = lines_with(r.out, "NAME");
+  ASSERT_EQ(header.size(), 1u) << describe(r);
+  EXPECT_TRUE(contains(header[0], "VERSION")) << describe(r);
+  auto quick = lines_with(r.out, "quick");
+  ASSERT_EQ(quick.size(), 2u) << describe(r);
+  EXPECT_EQ(quick[0], "quick   1") << describe(r);
+  EXPECT_EQ(quick[1], "quick   2        yes") << describe(r);
+  EXPECT_EQ(lines_with(r.out, "gated").size(), 1u) << describe(r);
+
+  auto json = cli({"--json", "definitions"});
+  EXPECT_EQ(json.exit_code, 0) << describe(json);
+  const Json listed = Json::parse(json.out);
+  Json versions = Json::array();
+  for (const auto& d : listed.value("definitions", Json::array()))
+    if (d.value("name", "") == "quick") versions.push_back({d.value("version", Json()), d.value("latest", Json())});
+  EXPECT_EQ(versions, Json::parse("[[1, false], [2, true]]")) << json.out;
 }
 
 }  // namespace

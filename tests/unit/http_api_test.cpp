@@ -5,12 +5,15 @@
 #include <actorflow/engine.hpp>
 #include <actorflow/step_handler.hpp>
 #include <actorflow/workflow_definition.hpp>
+#include <actorflow/yaml_definition.hpp>
 
 #include <httplib.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -413,6 +416,59 @@ TEST_F(HttpApiTest, WhileDrainingWritesAre503AndReadsGoOn) {
   EXPECT_EQ(call("GET", "/v1/workflows/a1").status, 200);
   EXPECT_EQ(call("GET", "/v1/stats").body["draining"], true);
   EXPECT_EQ(call("GET", "/healthz").status, 200);
+}
+
+TEST_F(HttpApiTest, DefinitionsAreListedAndDeployedWhileServing) {
+  auto before = call("GET", "/v1/definitions");
+  ASSERT_EQ(before.status, 200);
+  EXPECT_EQ(before.body["definitions"][0], (Json{{"name", "approve"}, {"version", 1}, {"latest", true}}));
+
+  const std::string v2 = "name: greet\nversion: 2\nsteps:\n  - step: greet\n    handler: greet\n  - step: after\n    handler: after\n";
+  auto deployed = call("POST", "/v1/definitions?source=greet.yaml", v2);
+  ASSERT_EQ(deployed.status, 201) << deployed.body.dump();
+  EXPECT_EQ(deployed.body["registered"], (Json{{{"name", "greet"}, {"version", 2}}}));
+  EXPECT_TRUE(deployed.body["saved_as"].is_null());  // no definitions_dir in this API
+  ASSERT_EQ(start("greet", "g2").status, 201);
+  auto info = engine->wait("g2");
+  EXPECT_EQ(info->version, 2);
+  EXPECT_TRUE(info->data.contains("after"));
+
+  expect_error(call("POST", "/v1/definitions", v2), 409, "greet v2 is already registered");
+  auto bad = call("POST", "/v1/definitions?source=bad.yaml",
+                  "name: bad\nversion: 1\nsteps:\n  - step: a\n    handler: nobody\n    timeout: 5 parsecs\n");
+  EXPECT_EQ(bad.status, 400);
+  ASSERT_EQ(bad.body["problems"].size(), 2u) << bad.body.dump();
+  EXPECT_NE(bad.body["problems"][0].get<std::string>().find("bad.yaml:5:14"), std::string::npos) << bad.body.dump();
+  EXPECT_NE(bad.body.dump().find("unknown handler 'nobody'"), std::string::npos);
+  EXPECT_NE(bad.body.dump().find("bad duration '5 parsecs'"), std::string::npos);
+  expect_error(call("POST", "/v1/definitions", "steps: [unclosed"), 400, "problem");
+  EXPECT_EQ(call("GET", "/v1/definitions").body["definitions"].size(), 4u);  // approve, doomed, greet v1 and v2
+}
+
+TEST_F(HttpApiTest, ADeployedDefinitionIsSavedBeforeItIsRegistered) {
+  char pattern[] = "/tmp/actorflow-defs-XXXXXX";
+  ASSERT_NE(mkdtemp(pattern), nullptr);
+  const std::string dir = pattern;
+  HttpApiOptions saving;
+  saving.definitions_dir = dir;
+  HttpApi api_saving(*engine, saving);
+  const std::string text = "name: hello\nversion: 3\nsteps:\n  - step: greet\n    handler: greet\n";
+  auto reply = api_saving.handle("POST", "/v1/definitions", text);
+  ASSERT_EQ(reply.status, 201) << reply.body.dump();
+  EXPECT_EQ(reply.body["saved_as"], dir + "/hello-v3.yaml");
+  auto reloaded = load_workflow_dir(dir);
+  ASSERT_TRUE(reloaded.ok());
+  ASSERT_EQ(reloaded.definitions.size(), 1u);
+  EXPECT_EQ(reloaded.definitions[0].version, 3);
+
+  HttpApiOptions unwritable;
+  unwritable.definitions_dir = dir + "/missing/dir";
+  auto refused = HttpApi(*engine, unwritable).handle("POST", "/v1/definitions", "name: other\nversion: 1\nsteps:\n  - step: greet\n    handler: greet\n");
+  EXPECT_EQ(refused.status, 500);
+  EXPECT_NE(refused.body["error"].get<std::string>().find("nothing was registered"), std::string::npos);
+  auto names = engine->definitions();
+  EXPECT_TRUE(std::none_of(names.begin(), names.end(), [](const auto& d) { return d.first == "other"; }));
+  std::filesystem::remove_all(dir);
 }
 
 TEST_F(HttpApiTest, ABodyOverTheLimitIs413) {

@@ -61,6 +61,8 @@ class Engine {
   // Whether a handler (sync or async) or a breaker is registered under the name.
   bool has_handler(const std::string& name) const;
   bool has_breaker(const std::string& service) const;
+  // Every registered workflow definition as (name, version), by name, then version.
+  std::vector<std::pair<std::string, int>> definitions() const;
   // Validates fully (every problem reported, one per line) before accepting.
   Status register_workflow(WorkflowDefinition definition);
 

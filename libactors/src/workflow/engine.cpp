@@ -213,6 +213,14 @@ bool Engine::has_handler(const std::string& name) const {
 
 bool Engine::has_breaker(const std::string& service) const { return static_cast<bool>(core_->find_breaker(service)); }
 
+std::vector<std::pair<std::string, int>> Engine::definitions() const {
+  std::shared_lock lock(core_->registry_mutex);
+  std::vector<std::pair<std::string, int>> list;
+  for (const auto& [name, versions] : core_->definitions)
+    for (const auto& [version, definition] : versions) list.emplace_back(name, version);
+  return list;
+}
+
 Status Engine::register_workflow(WorkflowDefinition definition) {
   Core& core = *core_;
   DefinitionCatalog catalog{

@@ -1,0 +1,90 @@
+#include "definition_routes.hpp"
+
+#include <actorflow/yaml_definition.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <set>
+
+namespace actorflow::node {
+namespace {
+
+std::string versioned(const std::string& name, int version) { return name + " v" + std::to_string(version); }
+
+// Writes `text` to `path` through a temporary file and a rename: a crash leaves either no file or
+// the whole one. Returns what went wrong, or nothing.
+std::optional<std::string> write_atomically(const std::string& path, const std::string& text) {
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    if (!out) return "cannot create " + temporary;
+    out << text;
+    out.flush();
+    if (!out) return "cannot write " + temporary;
+  }
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    std::remove(temporary.c_str());
+    return "cannot rename " + temporary + " to " + path;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+HttpReply list_definitions(const Engine& engine) {
+  auto registered = engine.definitions();
+  Json list = Json::array();
+  for (size_t i = 0; i < registered.size(); ++i) {
+    const bool latest = i + 1 == registered.size() || registered[i + 1].first != registered[i].first;
+    list.push_back(Json{{"name", registered[i].first}, {"version", registered[i].second}, {"latest", latest}});
+  }
+  return HttpReply{200, Json{{"definitions", std::move(list)}}};
+}
+
+HttpReply deploy_definitions(Engine& engine, const std::string& yaml, const std::string& source,
+                             const std::string& save_dir) {
+  std::set<std::string> known_names;
+  std::set<std::pair<std::string, int>> known_versions;
+  for (const auto& [name, version] : engine.definitions()) {
+    known_names.insert(name);
+    known_versions.emplace(name, version);
+  }
+  YamlLoadOptions options;
+  options.has_handler = [&engine](const std::string& name) { return engine.has_handler(name); };
+  options.has_breaker = [&engine](const std::string& service) { return engine.has_breaker(service); };
+  options.has_definition = [&known_names](const std::string& name) { return known_names.count(name) != 0; };
+  YamlLoadResult loaded = load_workflow_yaml(yaml, source, options);
+  if (!loaded.ok()) {
+    const std::string count = std::to_string(loaded.problems.size());
+    return HttpReply{400, Json{{"error", count + (loaded.problems.size() == 1 ? " problem" : " problems") +
+                                             " in the definitions; nothing was registered"},
+                               {"problems", loaded.problems}}};
+  }
+  for (const auto& definition : loaded.definitions)
+    if (known_versions.count({definition.name, definition.version}) != 0)
+      return HttpReply{409, Json{{"error", versioned(definition.name, definition.version) +
+                                               " is already registered; versions are immutable: deploy it as a "
+                                               "new version. Nothing was registered"}}};
+
+  Json saved_as = nullptr;
+  if (!save_dir.empty() && !loaded.definitions.empty()) {
+    const auto& first = loaded.definitions.front();
+    const std::string path = save_dir + "/" + first.name + "-v" + std::to_string(first.version) + ".yaml";
+    if (auto problem = write_atomically(path, yaml))
+      return HttpReply{500, Json{{"error", "the definitions were not saved (" + *problem + "); nothing was registered"}}};
+    saved_as = path;
+  }
+  Json registered = Json::array();
+  for (auto& definition : loaded.definitions) {
+    const std::string name = definition.name;
+    const int version = definition.version;
+    Status status = engine.register_workflow(std::move(definition));
+    if (!status)  // registered concurrently by another request, or a check only the engine makes
+      return HttpReply{409, Json{{"error", versioned(name, version) + ": " + status.message()},
+                                 {"registered", registered}}};
+    registered.push_back(Json{{"name", name}, {"version", version}});
+  }
+  return HttpReply{201, Json{{"registered", std::move(registered)}, {"saved_as", std::move(saved_as)}}};
+}
+
+}  // namespace actorflow::node
