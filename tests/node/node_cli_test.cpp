@@ -23,16 +23,6 @@ ProgramRun cli(const NodeProcess& node, std::vector<std::string> args) {
   return run_program(ACTORFLOW_CLI_PATH, args);
 }
 
-bool wait_for_history_event(const NodeProcess& node, const std::string& id, const std::string& type) {
-  const auto deadline = std::chrono::steady_clock::now() + 20s;
-  while (std::chrono::steady_clock::now() < deadline) {
-    for (const auto& e : history(node, id))
-      if (e.value("type", "") == type) return true;
-    std::this_thread::sleep_for(10ms);
-  }
-  return false;
-}
-
 std::string status_of(const NodeProcess& node, const std::string& id) {
   return http_get(node, "/v1/workflows/" + id).body.value("status", "");
 }

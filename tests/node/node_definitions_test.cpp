@@ -57,16 +57,6 @@ Json order_input(const std::string& order_id) {
   return Json{{"order_id", order_id}, {"amount_cents", 25'000}, {"requested_by", "dana"}};
 }
 
-bool wait_for_history_event(const NodeProcess& node, const std::string& id, const std::string& type) {
-  const auto deadline = std::chrono::steady_clock::now() + 20s;
-  while (std::chrono::steady_clock::now() < deadline) {
-    for (const auto& e : history(node, id))
-      if (e.value("type", "") == type) return true;
-    std::this_thread::sleep_for(10ms);
-  }
-  return false;
-}
-
 // The steps that appear in a workflow's history.
 std::set<std::string> steps_in_history(const NodeProcess& node, const std::string& id) {
   std::set<std::string> steps;

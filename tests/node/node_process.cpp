@@ -280,6 +280,17 @@ std::vector<Json> history(const NodeProcess& node, const std::string& id) {
   return answer.body["events"].get<std::vector<Json>>();
 }
 
+bool wait_for_history_event(const NodeProcess& node, const std::string& id, const std::string& type,
+                            std::chrono::milliseconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    for (const auto& e : history(node, id))
+      if (e.value("type", "") == type) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
 RecordedEffects recorded_effects(Store& store, const std::string& workflow_id) {
   RecordedEffects recorded;
   recorded.results = Json::object();

@@ -130,6 +130,10 @@ Json wait_for_status(const NodeProcess& node, const std::string& id, const std::
                      std::chrono::milliseconds limit = std::chrono::seconds(20));
 // GET /v1/workflows/{id}/history: the events.
 std::vector<Json> history(const NodeProcess& node, const std::string& id);
+// Polls the history (bounded: there is no event to await across processes) until it holds an
+// event of `type`.
+bool wait_for_history_event(const NodeProcess& node, const std::string& id, const std::string& type,
+                            std::chrono::milliseconds limit = std::chrono::seconds(20));
 
 // ---- what the example plugin recorded (examples/order_saga_plugin/effect_recorder.hpp) ----
 
