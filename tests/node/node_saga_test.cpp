@@ -27,20 +27,6 @@ std::vector<std::string> steps_of(const std::vector<Json>& events, const std::st
   return steps;
 }
 
-bool has_event(const std::vector<Json>& events, const std::string& type) {
-  return std::any_of(events.begin(), events.end(), [&](const Json& e) { return e.value("type", "") == type; });
-}
-
-// Polls the history (bounded) until it has an event of `type`.
-bool wait_for_history_event(const NodeProcess& node, const std::string& id, const std::string& type) {
-  const auto deadline = std::chrono::steady_clock::now() + 20s;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (has_event(history(node, id), type)) return true;
-    std::this_thread::sleep_for(10ms);
-  }
-  return false;
-}
-
 // Every effect ran exactly once.
 void expect_each_ran_once(const RecordedEffects& recorded) {
   for (const auto& [key, handler] : recorded.effects)
