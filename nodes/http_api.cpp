@@ -175,8 +175,7 @@ HttpReply list_workflows(const Engine& engine, const std::string& target) {
 
 HttpReply stats(const Engine& engine) {
   Json by_status = Json::object();
-  for (WorkflowStatus status : {WorkflowStatus::running, WorkflowStatus::compensating, WorkflowStatus::completed,
-                                WorkflowStatus::failed, WorkflowStatus::compensated, WorkflowStatus::dead_lettered})
+  for (WorkflowStatus status : kWorkflowStatuses)
     by_status[std::string(to_string(status))] = 0;
   for (const auto& [status, count] : engine.store().count_by_status()) by_status[std::string(to_string(status))] = count;
   return HttpReply{200, Json{{"workflows_by_status", std::move(by_status)},

@@ -51,8 +51,7 @@ std::string render_prometheus(const EngineMetrics& m, const std::string& node_id
     w.sample("node_info", label("node", node_id), "1");
   }
   w.family("workflows", "gauge", "Workflows in the store by status.");
-  for (WorkflowStatus status : {WorkflowStatus::running, WorkflowStatus::compensating, WorkflowStatus::completed,
-                                WorkflowStatus::failed, WorkflowStatus::compensated, WorkflowStatus::dead_lettered}) {
+  for (WorkflowStatus status : kWorkflowStatuses) {
     uint64_t count = 0;
     for (const auto& [s, n] : m.workflows_by_status)
       if (s == status) count = n;

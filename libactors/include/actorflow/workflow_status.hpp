@@ -3,6 +3,8 @@
 #include <actorflow/history_event.hpp>
 #include <actorflow/json.hpp>
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -18,6 +20,18 @@ enum class WorkflowStatus {
   compensated,    // a step failed for good; completed steps were undone in reverse order
   dead_lettered,  // parked for an operator, with the reason
 };
+
+// Every status, in the order of their values: for lists, counts and indexes by status.
+inline constexpr std::array<WorkflowStatus, 6> kWorkflowStatuses = {
+    WorkflowStatus::running,   WorkflowStatus::compensating, WorkflowStatus::completed,
+    WorkflowStatus::failed,    WorkflowStatus::compensated,  WorkflowStatus::dead_lettered};
+static_assert(
+    [] {
+      for (size_t i = 0; i < kWorkflowStatuses.size(); ++i)
+        if (static_cast<size_t>(kWorkflowStatuses[i]) != i) return false;
+      return true;
+    }(),
+    "kWorkflowStatuses lists WorkflowStatus in the order of its values");
 
 std::string_view to_string(WorkflowStatus status);
 std::optional<WorkflowStatus> parse_workflow_status(std::string_view text);

@@ -403,7 +403,7 @@ class RedisStore final : public Store {
                     by_sha ? std::string_view(connection_.script_sha()) : kWriteScript,
                     "12", wf, hist, live_key_, dead_key_, wake_key_, workflows_key_,
                     status_keys_[static_cast<size_t>(summary.status)]};
-    for (WorkflowStatus other : redis::kWorkflowStatuses) {
+    for (WorkflowStatus other : kWorkflowStatuses) {
       if (other != summary.status) command.add(status_keys_[static_cast<size_t>(other)]);
     }
     for (std::string_view arg : std::initializer_list<std::string_view>{
@@ -416,9 +416,9 @@ class RedisStore final : public Store {
     connection_.append(command);
   }
 
-  static std::array<std::string, redis::kWorkflowStatuses.size()> status_keys_of(const std::string& prefix) {
-    std::array<std::string, redis::kWorkflowStatuses.size()> keys;
-    for (WorkflowStatus status : redis::kWorkflowStatuses) {
+  static std::array<std::string, kWorkflowStatuses.size()> status_keys_of(const std::string& prefix) {
+    std::array<std::string, kWorkflowStatuses.size()> keys;
+    for (WorkflowStatus status : kWorkflowStatuses) {
       keys[static_cast<size_t>(status)] = redis::status_key(prefix, status);
     }
     return keys;
@@ -432,7 +432,7 @@ class RedisStore final : public Store {
   const std::string schedules_key_;
   const std::string workflows_key_;
   // By WorkflowStatus' value.
-  const std::array<std::string, redis::kWorkflowStatuses.size()> status_keys_;
+  const std::array<std::string, kWorkflowStatuses.size()> status_keys_;
 
   mutable std::mutex mutex_;  // guards the connection
   mutable redis::Connection connection_;

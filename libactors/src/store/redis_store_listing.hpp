@@ -16,17 +16,6 @@
 
 namespace actorflow::redis {
 
-inline constexpr std::array<WorkflowStatus, 6> kWorkflowStatuses = {
-    WorkflowStatus::running,   WorkflowStatus::compensating, WorkflowStatus::completed,
-    WorkflowStatus::failed,    WorkflowStatus::compensated,  WorkflowStatus::dead_lettered};
-static_assert(
-    [] {
-      for (size_t i = 0; i < kWorkflowStatuses.size(); ++i)
-        if (static_cast<size_t>(kWorkflowStatuses[i]) != i) return false;
-      return true;
-    }(),
-    "kWorkflowStatuses lists WorkflowStatus in the order of its values");
-
 std::string workflow_key(const std::string& prefix, const std::string& id);
 std::string workflows_key(const std::string& prefix);
 std::string status_key(const std::string& prefix, WorkflowStatus status);
