@@ -23,7 +23,9 @@ TestEngine::TestEngine(EngineOptions options) : clock(std::make_shared<VirtualCl
 }
 
 WorkflowInfo TestEngine::run_to_end(const std::string& workflow_id, int timers_max) {
-  for (int fired = 0; fired <= timers_max;) {
+  // A workflow stuck with no timer to fire would loop forever: bound the real time too.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  for (int fired = 0; fired <= timers_max && std::chrono::steady_clock::now() < deadline;) {
     auto info = engine->wait(workflow_id, Millis(20));
     if (!info) {
       ADD_FAILURE() << "no workflow '" << workflow_id << "'";
@@ -40,7 +42,7 @@ WorkflowInfo TestEngine::run_to_end(const std::string& workflow_id, int timers_m
     }
   }
   auto info = engine->query(workflow_id);
-  ADD_FAILURE() << "workflow '" << workflow_id << "' not terminal after " << timers_max << " timers";
+  ADD_FAILURE() << "workflow '" << workflow_id << "' not terminal after " << timers_max << " timers or 60 s";
   return info ? *info : WorkflowInfo{};
 }
 

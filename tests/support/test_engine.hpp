@@ -17,7 +17,7 @@ struct TestEngine {
   explicit TestEngine(EngineOptions options = {});
 
   // Fires backoff and breaker-wait timers (never timeouts) until the workflow is terminal.
-  // Fails the test when it is not terminal after `timers_max` timers.
+  // Fails the test when it is not terminal after `timers_max` timers or 60 s of real time.
   WorkflowInfo run_to_end(const std::string& workflow_id, int timers_max = 200);
 
   // Steps of the history events of `type`, in order.

@@ -95,7 +95,10 @@ Status Engine::retry_dead_letter(const std::string& workflow_id, const std::stri
   if (!result.is_ok()) return result;
   ++core.counters.dead_letter_retries;
   core.start_waker();
-  core.send_from_outside(core.supervisor, caf::make_message(spawn_atom::value, workflow_id, false));
+  // As a signal does: the instance that parked the workflow may not have stopped yet (it stops just
+  // after its last commit is acknowledged); the supervisor then runs the workflow again once it has,
+  // where a spawn request would be dropped as a duplicate of the stopping instance.
+  core.send_from_outside(core.supervisor, caf::make_message(signal_atom::value, workflow_id));
   return result;
 }
 
