@@ -49,10 +49,25 @@ Json to_json(const ScheduleInfo& info) {
               {"fires_skipped", info.fires_skipped}};
 }
 
+Json cluster_json(const ClusterStatus& status) {
+  Json members = Json::array();
+  for (const auto& m : status.members)
+    members.push_back(Json{{"node_id", m.node_id},
+                           {"cluster_address", m.cluster_host + ":" + std::to_string(m.cluster_port)},
+                           {"http_address", m.http_address},
+                           {"handlers", m.handlers},
+                           {"started_ms", m.started_ms}});
+  Json shards = Json::array();
+  for (const auto& lease : status.leases)
+    shards.push_back(Json{{"shard", lease.shard}, {"owner", lease.owner}, {"epoch", lease.epoch}});
+  return Json{{"enabled", status.enabled}, {"node_id", status.node_id}, {"shards_total", status.shards},
+              {"members", std::move(members)}, {"shards", std::move(shards)}, {"owned", status.owned}};
+}
+
 Json event_json(const HistoryEvent& e) {
   return Json{{"seq", e.seq},   {"at_ms", e.at_ms}, {"type", e.type},
               {"step", e.step}, {"attempt", e.attempt}, {"from", e.from},
-              {"to", e.to},     {"duration_ms", e.duration_ms}, {"detail", e.detail}};
+              {"to", e.to},     {"duration_ms", e.duration_ms}, {"detail", e.detail}, {"node", e.node}};
 }
 
 // Parses a request body that must be a JSON object; an empty body is `{}` when `empty_ok`.
@@ -244,6 +259,7 @@ HttpReply HttpApi::handle(const std::string& method, const std::string& target, 
     return deploy_definitions(engine_, body, source, options_.definitions_dir);
   }
   if (route("GET", {"v1", "stats"})) return stats(engine_);
+  if (route("GET", {"v1", "cluster"})) return HttpReply{200, cluster_json(engine_.cluster_status())};
   if (route("GET", {"v1", "breakers"})) {
     Json list = Json::array();
     for (const auto& [service, state] : engine_.breakers())
@@ -263,7 +279,7 @@ HttpReply HttpApi::handle(const std::string& method, const std::string& target, 
       input = *it;
     }
     StartResult result = engine_.start(definition, id, std::move(input));
-    if (!result.status) return error_reply(400, result.status.message());
+    if (!result.status) return error_reply(result.unavailable ? 503 : 400, result.status.message());
     return HttpReply{result.created ? 201 : 200, Json{{"id", id}, {"created", result.created}}};
   }
 

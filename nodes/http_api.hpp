@@ -2,7 +2,8 @@
 // The node's HTTP/JSON API over one Engine (cpp-httplib). Every body is JSON; every error is
 // {"error": "..."} with a 4xx code (5xx only for an exception inside a handler).
 //
-//   POST   /v1/workflows                        {"definition","id","input"} -> 201 created, 200 existed
+//   POST   /v1/workflows                        {"definition","id","input"} -> 201 created, 200 existed,
+//                                                   503 (cluster) no owner of its shard answered in time
 //   GET    /v1/workflows?status=&definition=&after=&limit=
 //                                                -> {"workflows":[{"id","definition","version","status",
 //                                                   "started_ms","updated_ms"}], "next_after": id|null}
@@ -10,7 +11,7 @@
 //                                                   is the last id when the page is full (pass it as after=)
 //   GET    /v1/workflows/{id}                   -> {"id","definition","version","status","data","error","restarts"}
 //   GET    /v1/workflows/{id}/history           -> {"events":[{"seq","at_ms","type","step","attempt","from","to",
-//                                                   "duration_ms","detail"}]}
+//                                                   "duration_ms","detail","node"}]}
 //   POST   /v1/workflows/{id}/signals/{name}    body = payload (empty = {}) -> 202 {"delivered":true}
 //                                                   (an approval: {"decision":"approve"|"reject","by","reason"})
 //   POST   /v1/workflows/{id}/cancel            {"by","reason"} -> 202 {"cancelled":true}
@@ -27,11 +28,16 @@
 //   GET    /v1/breakers                         -> {"breakers":[{"service","state"}]}  state: closed|open|half-open
 //   GET    /v1/stats                            -> {"workflows_by_status":{"running":n,...every status...},
 //                                                   "running_instances":n,"dead_letters":n,"draining":bool}
+//   GET    /v1/cluster                          -> {"enabled","node_id","shards_total","owned":[n...],
+//                                                   "members":[{"node_id","cluster_address","http_address",
+//                                                   "handlers","started_ms"}],"shards":[{"shard","owner","epoch"}]}
 //   GET    /metrics                             -> Prometheus text format (text/plain; version=0.0.4)
 //   GET    /healthz                             -> {"status":"ok"}
 //
 // While the engine drains (Engine::drain), every POST and DELETE is refused with 503
-// {"error":"node is draining"}; reads go on.
+// {"error":"node is draining"}; reads go on. On a cluster node every call may be made to any node:
+// writes (start, signal, cancel, retry, schedule commands) reach the owner of the workflow's shard,
+// reads come from the shared store.
 //
 // Path parameters are percent-decoded one segment at a time, from the raw request target: a
 // workflow id holding '/' is sent with it encoded ("run-1%2Forder-0001"); an unencoded '/' splits

@@ -30,7 +30,10 @@ using Keys = std::span<const std::string_view>;
 constexpr std::string_view kTopKeys[]{"node", "http", "cluster", "store", "defaults", "engine", "log"};
 constexpr std::string_view kNodeKeys[]{"id", "workflows_dir", "drain_timeout", "plugins"};
 constexpr std::string_view kHttpKeys[]{"listen"};
-constexpr std::string_view kClusterKeys[]{"listen", "shards"};
+constexpr std::string_view kClusterKeys[]{"enabled",      "listen",        "advertise",       "shards",
+                                          "lease_ttl",    "heartbeat_interval", "peer_timeout", "route_timeout",
+                                          "handoff_timeout", "remote_handlers"};
+constexpr size_t kRemoteHandlersMax = 1024;
 constexpr std::string_view kDefaultsKeys[]{"step_timeout",          "retries_max",       "error_strategy",
                              "retry_backoff_initial", "retry_backoff_max", "retry_backoff_multiplier",
                              "retry_jitter"};
@@ -335,6 +338,37 @@ class Loader {
     out = *text;
   }
 
+  void boolean(const Value* v, bool& out) {
+    if (!v) return;
+    const auto text = scalar(*v, "true or false");
+    if (!text) return;
+    if (*text == "true") out = true;
+    else if (*text == "false") out = false;
+    else bad(*v, "true or false");
+  }
+
+  // A list of at most `max` distinct non-empty names.
+  void names(const Value* v, std::vector<std::string>& out, size_t max, const std::string& what) {
+    if (!v || v->node.IsNull()) return;
+    const std::string expected = "a list of " + what + " (e.g. [payment.charge, payment.refund])";
+    if (!v->node.IsSequence()) return bad(*v, expected);
+    if (v->node.size() > max)
+      return problem(v->mark, v->path + ": expected at most " + std::to_string(max) + " entries, got " +
+                                  std::to_string(v->node.size()));
+    std::vector<std::string> read;
+    for (size_t i = 0; i < v->node.size(); ++i) {
+      const YAML::Node entry = v->node[i];
+      const Value item{v->path + "[" + std::to_string(i) + "]", entry, entry.Mark().is_null() ? v->mark : entry.Mark(),
+                       v->key_mark};
+      const auto text = scalar(item, "a name");
+      if (!text) continue;
+      if (text->empty()) bad(item, "a name");
+      else if (std::find(read.begin(), read.end(), *text) != read.end()) bad(item, "each name once");
+      else read.push_back(*text);
+    }
+    out = std::move(read);
+  }
+
   // A spec as open_store takes it, checked without opening anything.
   void store_spec(const Value* v, std::string& out) {
     if (!v) return;
@@ -435,6 +469,36 @@ void read_plugins(Loader& loader, const Value* v, NodeConfig& config) {
   config.plugins = std::move(plugins);
 }
 
+void read_cluster(Loader& loader, const std::map<std::string, Value>& cluster, NodeConfig& config) {
+  loader.boolean(find(cluster, "enabled"), config.cluster_enabled);
+  loader.address(find(cluster, "listen"), config.cluster_listen, true);
+  if (const Value* v = find(cluster, "advertise")) {
+    const std::string expected = "a host name or address other nodes reach this one at (e.g. 10.0.0.5)";
+    if (const auto text = loader.scalar(*v, expected)) {
+      if (text->empty() || text->find_first_of(" \t/") != std::string::npos) loader.bad(*v, expected);
+      else config.cluster_advertise = *text;
+    }
+  }
+  loader.integer(find(cluster, "shards"), config.shards, 1, 4096);
+  const Millis minute(60'000);
+  loader.duration(find(cluster, "lease_ttl"), config.lease_ttl, Millis(1'000), 5 * minute);
+  loader.duration(find(cluster, "heartbeat_interval"), config.heartbeat_interval, Millis(50), minute);
+  loader.duration(find(cluster, "peer_timeout"), config.peer_timeout, Millis(500), 5 * minute);
+  loader.duration(find(cluster, "route_timeout"), config.route_timeout, Millis(100), 5 * minute);
+  loader.duration(find(cluster, "handoff_timeout"), config.handoff_timeout, Millis(0), 5 * minute);
+  loader.names(find(cluster, "remote_handlers"), config.remote_handlers, kRemoteHandlersMax, "handler names");
+  const Value* heartbeat = find(cluster, "heartbeat_interval");
+  const Value* lease = find(cluster, "lease_ttl");
+  if (config.heartbeat_interval * 2 > config.lease_ttl && !loader.failed("cluster.heartbeat_interval") &&
+      !loader.failed("cluster.lease_ttl")) {
+    if (heartbeat)
+      loader.bad(*heartbeat, "a duration of at most half of cluster.lease_ttl (" + duration_text(config.lease_ttl) + ")");
+    else
+      loader.bad(*lease, "a duration of at least twice cluster.heartbeat_interval (" +
+                             duration_text(config.heartbeat_interval) + ")");
+  }
+}
+
 void read_config(Loader& loader, const Value& root, NodeConfig& config) {
   const auto top = loader.section(root, kTopKeys, "sections");
   const auto sub = [&](const std::string& name, Keys keys, const std::string& what) {
@@ -462,8 +526,7 @@ void read_config(Loader& loader, const Value& root, NodeConfig& config) {
   loader.address(find(http, "listen"), config.http_listen, true);
 
   const auto cluster = sub("cluster", kClusterKeys, "cluster settings");
-  loader.address(find(cluster, "listen"), config.cluster_listen, false);
-  loader.integer(find(cluster, "shards"), config.shards, 1, 4096);
+  read_cluster(loader, cluster, config);
 
   loader.store_spec(find(top, "store"), config.store);
 
@@ -508,6 +571,13 @@ void read_config(Loader& loader, const Value& root, NodeConfig& config) {
     else
       loader.bad(*initial, "a duration of at most defaults.retry_backoff_max (" +
                                duration_text(config.retry_backoff_max) + ")");
+  }
+  if (config.cluster_enabled && config.store.rfind("redis:", 0) != 0 && !loader.failed("store") &&
+      !loader.failed("cluster.enabled")) {
+    const Value* store = find(top, "store");
+    const Value* enabled = find(cluster, "enabled");
+    if (store) loader.bad(*store, "a redis:<host>:<port>[:<prefix>] store: the nodes of a cluster share one Redis");
+    else loader.bad(*enabled, "false unless store is redis:<host>:<port>[:<prefix>] (the nodes of a cluster share one Redis)");
   }
   const auto http_address = parse_host_port(config.http_listen);
   const auto cluster_address = parse_host_port(config.cluster_listen);
@@ -593,6 +663,23 @@ EngineOptions engine_options(const NodeConfig& config, std::shared_ptr<Store> st
   options.breaker_waits_max = config.breaker_waits_max;
   options.passivate_after = config.passivate_after;
   options.wake_poll_interval = config.wake_poll_interval;
+  options.node_id = config.node_id;
+  if (config.cluster_enabled) {
+    ClusterOptions cluster;
+    cluster.coordination = open_coordination(config.store);
+    cluster.shards = config.shards;
+    const auto listen = parse_host_port(config.cluster_listen);
+    cluster.listen_host = listen->host;
+    cluster.listen_port = static_cast<uint16_t>(listen->port);
+    cluster.advertise_host = config.cluster_advertise;
+    cluster.lease_ttl = config.lease_ttl;
+    cluster.heartbeat_interval = config.heartbeat_interval;
+    cluster.peer_timeout = config.peer_timeout;
+    cluster.route_timeout = config.route_timeout;
+    cluster.handoff_timeout = config.handoff_timeout;
+    cluster.remote_handlers = config.remote_handlers;
+    options.cluster = std::move(cluster);
+  }
   return options;
 }
 

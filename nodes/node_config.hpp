@@ -3,7 +3,7 @@
 // checks the whole file and reports every problem at once, each naming the file, line and column,
 // the key, and what is accepted, e.g.
 //   node.yaml:7:11: cluster.shards: expected an integer from 1 to 4096, got '0'
-//   node.yaml:3:3: cluster.shard: unknown key; expected one of listen, shards in cluster (did you mean 'shards'?)
+//   node.yaml:3:3: cluster.shard: unknown key; expected one of enabled, listen, ... in cluster (did you mean 'shards'?)
 // so a node refuses to start on an unknown key or a bad value instead of running with a guess.
 #include <actorflow/clock.hpp>
 #include <actorflow/engine.hpp>
@@ -38,8 +38,17 @@ struct NodeConfig {
 
   // http: / cluster: (addresses are host:port, loopback unless configured otherwise)
   std::string http_listen = "127.0.0.1:8080";     // http.listen; port 0: any free port (the node logs it)
-  std::string cluster_listen = "127.0.0.1:7400";  // cluster.listen
+  bool cluster_enabled = false;                   // cluster.enabled: one of several nodes on one Redis store
+  std::string cluster_listen = "127.0.0.1:7400";  // cluster.listen; port 0: any free port (logged)
+  std::string cluster_advertise;                  // cluster.advertise: the host other nodes connect to
+                                                  // (empty: cluster.listen's host)
   int shards = 16;                                // cluster.shards: 1..4096
+  Millis lease_ttl{5'000};                        // cluster.lease_ttl: 1s..5m
+  Millis heartbeat_interval{1'000};               // cluster.heartbeat_interval: 50ms..1m, <= lease_ttl / 2
+  Millis peer_timeout{5'000};                     // cluster.peer_timeout: 500ms..5m
+  Millis route_timeout{10'000};                   // cluster.route_timeout: 100ms..5m
+  Millis handoff_timeout{5'000};                  // cluster.handoff_timeout: 0ms..5m
+  std::vector<std::string> remote_handlers;       // cluster.remote_handlers: run by other nodes
 
   // store: one spec as actorflow::open_store takes it
   std::string store = "sqlite:actorflow.db";  // store
@@ -81,9 +90,10 @@ NodeConfigResult load_node_config_file(const std::string& path);
 // Checks YAML `text`; problems name `source_name` (e.g. the file it came from). Never throws.
 NodeConfigResult load_node_config_yaml(std::string_view text, const std::string& source_name);
 
-// The engine options a node runs with: the defaults, limits and timings of `config`, and its store,
-// opened here with actorflow::open_store (throws std::invalid_argument for a malformed spec and
-// StoreUnavailable when the store cannot be opened). The clock is left unset: the real clock.
+// The engine options a node runs with: the defaults, limits and timings of `config`, its node id,
+// its cluster options (cluster.enabled: coordination on the same Redis as the store), and its
+// store, opened here with actorflow::open_store (throws std::invalid_argument for a malformed spec
+// and StoreUnavailable when the store cannot be opened). The clock is left unset: the real clock.
 EngineOptions engine_options(const NodeConfig& config);
 // The same with `store` instead of the configured one (e.g. a memory store for a dry run).
 EngineOptions engine_options(const NodeConfig& config, std::shared_ptr<Store> store);

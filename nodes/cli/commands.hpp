@@ -37,6 +37,7 @@ int list_workflows(Session& s, const ListArgs& args);
 int show_dead_letters(Session& s);
 int show_breakers(Session& s);
 int show_stats(Session& s);
+int show_cluster(Session& s);
 
 // ---- workflow definitions (definition_commands.cpp) ----
 int list_definitions(Session& s);

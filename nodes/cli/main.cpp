@@ -172,6 +172,9 @@ int main(int argc, char** argv) {
   app.add_subcommand("stats", "workflows by status, running instances, dead letters")->callback([&] {
     run = [](Session& s) { return show_stats(s); };
   });
+  app.add_subcommand("cluster", "the cluster's members and which node owns each shard")->callback([&] {
+    run = [](Session& s) { return show_cluster(s); };
+  });
 
   std::chrono::milliseconds timeout{};
   std::optional<NodeUrl> url;

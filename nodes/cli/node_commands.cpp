@@ -1,8 +1,9 @@
-// Commands on the node as a whole: list, dead-letters, breakers, stats.
+// Commands on the node as a whole: list, dead-letters, breakers, stats, cluster.
 #include "commands.hpp"
 #include "json_fields.hpp"
 #include "text_format.hpp"
 
+#include <map>
 #include <ostream>
 
 namespace actorflow::cli {
@@ -109,6 +110,37 @@ int show_stats(Session& s) {
   auto draining = stats.find("draining");
   rows.push_back({"draining", draining != stats.end() && draining->is_boolean() && draining->get<bool>() ? "yes" : "no"});
   s.out << render_table({}, rows);
+  return exit_code::ok;
+}
+
+// Members, then each owner with its shards ("node-1  0 3 7 12"); a single node says so.
+int show_cluster(Session& s) {
+  Reply reply = s.client.get("/v1/cluster");
+  if (!reply.ok()) return fail(s, reply);
+  if (s.json) {
+    print_body(s, reply);
+    return exit_code::ok;
+  }
+  if (!usable(s, reply)) return exit_code::error;
+  const Json& cluster = *reply.json;
+  if (!cluster.value("enabled", false)) {
+    s.out << "this node is not part of a cluster (cluster.enabled is false)\n";
+    return exit_code::ok;
+  }
+  std::vector<std::vector<std::string>> members;
+  for (const auto& m : array_of(cluster, "members"))
+    members.push_back({text_of(m, "node_id"), text_of(m, "http_address"), text_of(m, "cluster_address")});
+  s.out << render_table({"MEMBER", "HTTP", "CLUSTER"}, members) << "\n";
+  std::map<std::string, std::string> shards_of;
+  for (const auto& shard : array_of(cluster, "shards")) {
+    std::string owner = text_of(shard, "owner");
+    if (owner.empty()) owner = "(no owner)";
+    std::string& list = shards_of[owner];
+    list += (list.empty() ? "" : " ") + text_of(shard, "shard");
+  }
+  std::vector<std::vector<std::string>> owners;
+  for (const auto& [owner, list] : shards_of) owners.push_back({owner, list});
+  s.out << render_table({"OWNER", "SHARDS"}, owners);
   return exit_code::ok;
 }
 

@@ -71,15 +71,23 @@ std::optional<int> load(const NodeConfig& config, std::shared_ptr<Store> store, 
 // Serves until SIGTERM/SIGINT (or until the server fails); then drains and stops.
 int serve(const NodeConfig& config, Loaded& loaded, HttpListener& listener) {
   Engine& engine = *loaded.engine;
+  engine.set_http_address(listener.bound_address());
   const int recovered = engine.recover();
   listener.start();
-  log_json(spdlog::level::info, {{"event", "node_started"},
-                                 {"node_id", config.node_id},
-                                 {"store", config.store},
-                                 {"listen", listener.bound_address()},
-                                 {"plugins", plugin_paths(loaded.plugins)},
-                                 {"definitions", loaded.definitions},
-                                 {"workflows_recovered", recovered}});
+  Json started{{"event", "node_started"},
+               {"node_id", config.node_id},
+               {"store", config.store},
+               {"listen", listener.bound_address()},
+               {"plugins", plugin_paths(loaded.plugins)},
+               {"definitions", loaded.definitions},
+               {"workflows_recovered", recovered}};
+  if (config.cluster_enabled) {
+    const ClusterStatus cluster = engine.cluster_status();
+    started["cluster_port"] = engine.cluster_port();
+    started["shards_owned"] = cluster.owned;
+    started["members"] = cluster.members.size();
+  }
+  log_json(spdlog::level::info, started);
 
   std::optional<int> signal;
   while (!signal && listener.serving()) signal = wait_shutdown_signal(kSignalPoll);

@@ -113,8 +113,9 @@ std::string NodeSetup::to_yaml() const {
   if (plugins.empty()) yaml << " []";
   yaml << "\n";
   for (const auto& p : plugins) yaml << "    - '" << p << "'\n";
-  yaml << "http:\n  listen: 127.0.0.1:0\n"
-       << "store: '" << store << "'\n"
+  yaml << "http:\n  listen: 127.0.0.1:0\n";
+  if (!cluster_yaml.empty()) yaml << "cluster:\n" << cluster_yaml;
+  yaml << "store: '" << store << "'\n"
        << "defaults:\n" << defaults_yaml
        << "engine:\n  step_workers: " << step_workers << "\n  wake_poll_interval: 100ms\n"
        << "log:\n  level: info\n  format: json\n";
@@ -196,7 +197,7 @@ NodeProcess::NodeProcess(const NodeDir& dir, const NodeSetup& setup, const std::
 }
 
 NodeProcess::~NodeProcess() {
-  if (pid_ > 0) kill9(pid_);
+  if (pid_ > 0) testing::kill9(pid_);
 }
 
 std::unique_ptr<httplib::Client> NodeProcess::client() const {
@@ -232,6 +233,19 @@ int NodeProcess::wait_exit(std::chrono::milliseconds limit) {
 int NodeProcess::stop(std::chrono::milliseconds limit) {
   signal_stop();
   return wait_exit(limit);
+}
+
+void NodeProcess::kill9() {
+  if (pid_ > 0) testing::kill9(pid_);
+  pid_ = -1;
+}
+
+void NodeProcess::pause() const {
+  if (pid_ > 0) kill(pid_, SIGSTOP);
+}
+
+void NodeProcess::resume() const {
+  if (pid_ > 0) kill(pid_, SIGCONT);
 }
 
 HttpAnswer http_get(const NodeProcess& node, const std::string& path) { return answer_of(node.client()->Get(path)); }

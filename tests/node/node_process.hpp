@@ -33,6 +33,7 @@ struct NodeSetup {
   int step_workers = 4;
   // Retries are quick, so that tests of failure do not wait for backoffs.
   std::string defaults_yaml = "  retries_max: 2\n  retry_backoff_initial: 10ms\n  retry_backoff_max: 50ms\n";
+  std::string cluster_yaml;  // the lines of the cluster: section (indented), empty: none
 
   std::string to_yaml() const;
 };
@@ -100,6 +101,11 @@ class NodeProcess {
   int wait_exit(std::chrono::milliseconds limit = std::chrono::seconds(30));
   // signal_stop() then wait_exit().
   int stop(std::chrono::milliseconds limit = std::chrono::seconds(30));
+  // SIGKILL, reaped: the node is gone without a word.
+  void kill9();
+  // SIGSTOP / SIGCONT: the node hangs (its sockets stay open, nothing answers), then goes on.
+  void pause() const;
+  void resume() const;
 
  private:
   std::string log_path_;

@@ -119,6 +119,14 @@ class HttpApiTest : public ::testing::Test {
   std::unique_ptr<httplib::Client> client;
 };
 
+TEST_F(HttpApiTest, ASingleNodeSaysItIsNoClusterMember) {
+  auto reply = call("GET", "/v1/cluster");
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_EQ(reply.body["enabled"], false);
+  EXPECT_TRUE(reply.body["members"].empty());
+  EXPECT_TRUE(reply.body["shards"].empty());
+}
+
 TEST_F(HttpApiTest, HealthzAnswersOk) {
   auto reply = call("GET", "/healthz");
   EXPECT_EQ(reply.status, 200);
@@ -184,7 +192,7 @@ TEST_F(HttpApiTest, QueryAndHistoryOfACompletedWorkflow) {
   ASSERT_FALSE(events.empty());
   EXPECT_EQ(events[0]["seq"], 1);
   EXPECT_EQ(events[0]["type"], "workflow_started");
-  for (const char* key : {"seq", "at_ms", "type", "step", "attempt", "from", "to", "duration_ms", "detail"})
+  for (const char* key : {"seq", "at_ms", "type", "step", "attempt", "from", "to", "duration_ms", "detail", "node"})
     EXPECT_TRUE(events[0].contains(key)) << key;
   bool step_seen = false;
   for (const auto& e : events) step_seen = step_seen || (e["step"] == "greet" && e["duration_ms"].get<int64_t>() >= 0);

@@ -98,6 +98,14 @@ TEST(NodeConfig, SqliteExampleLoadsWithTheDefaults) {
   EXPECT_EQ(c.http_listen, defaults.http_listen);
   EXPECT_EQ(c.cluster_listen, defaults.cluster_listen);
   EXPECT_EQ(c.shards, defaults.shards);
+  EXPECT_EQ(c.cluster_enabled, defaults.cluster_enabled);
+  EXPECT_EQ(c.lease_ttl, defaults.lease_ttl);
+  EXPECT_EQ(c.heartbeat_interval, defaults.heartbeat_interval);
+  EXPECT_EQ(c.peer_timeout, defaults.peer_timeout);
+  EXPECT_EQ(c.route_timeout, defaults.route_timeout);
+  EXPECT_EQ(c.handoff_timeout, defaults.handoff_timeout);
+  EXPECT_EQ(c.remote_handlers, defaults.remote_handlers);
+  EXPECT_EQ(c.cluster_advertise, defaults.cluster_advertise);
   EXPECT_EQ(c.store, defaults.store);
   EXPECT_EQ(c.timeout_default, defaults.timeout_default);
   EXPECT_EQ(c.max_retries, defaults.max_retries);
@@ -126,6 +134,76 @@ TEST(NodeConfig, RedisExampleLoads) {
   EXPECT_EQ(result.config->store, "redis:127.0.0.1:6379:af:");
   EXPECT_EQ(result.config->http_listen, "127.0.0.1:8081");
   EXPECT_EQ(result.config->cluster_listen, "127.0.0.1:7401");
+  EXPECT_FALSE(result.config->cluster_enabled);
+}
+
+TEST(NodeConfig, TheLocalClusterExamplesLoad) {
+  for (int i = 1; i <= 3; ++i) {
+    const std::string name = "node-" + std::to_string(i);
+    const auto result = load_node_config_file((config_dir() / "cluster" / (name + ".yaml")).string());
+    ASSERT_TRUE(result.problems.empty()) << result.problems.front();
+    const NodeConfig& c = *result.config;
+    EXPECT_EQ(c.node_id, name);
+    EXPECT_TRUE(c.cluster_enabled);
+    EXPECT_EQ(c.store, "redis:127.0.0.1:6390:af:");
+    EXPECT_EQ(c.http_listen, "127.0.0.1:808" + std::to_string(i));
+    EXPECT_EQ(c.cluster_listen, "127.0.0.1:740" + std::to_string(i));
+    EXPECT_EQ(c.shards, 16);
+  }
+}
+
+TEST(NodeConfig, ClusterValuesAreRead) {
+  const NodeConfig c = load_ok(
+      "node:\n  id: n1\n"
+      "cluster:\n"
+      "  enabled: true\n"
+      "  listen: 0.0.0.0:0\n"
+      "  advertise: 10.0.0.5\n"
+      "  shards: 32\n"
+      "  lease_ttl: 10s\n"
+      "  heartbeat_interval: 2s\n"
+      "  peer_timeout: 3s\n"
+      "  route_timeout: 20s\n"
+      "  handoff_timeout: 1s\n"
+      "  remote_handlers: [payment.charge, payment.refund]\n"
+      "store: redis:10.0.0.1:6379\n");
+  EXPECT_TRUE(c.cluster_enabled);
+  EXPECT_EQ(c.cluster_listen, "0.0.0.0:0");
+  EXPECT_EQ(c.cluster_advertise, "10.0.0.5");
+  EXPECT_EQ(c.shards, 32);
+  EXPECT_EQ(c.lease_ttl, 10s);
+  EXPECT_EQ(c.heartbeat_interval, 2s);
+  EXPECT_EQ(c.peer_timeout, 3s);
+  EXPECT_EQ(c.route_timeout, 20s);
+  EXPECT_EQ(c.handoff_timeout, 1s);
+  EXPECT_EQ(c.remote_handlers, (std::vector<std::string>{"payment.charge", "payment.refund"}));
+  const EngineOptions options = engine_options(c, make_memory_store());
+  ASSERT_TRUE(options.cluster);
+  EXPECT_EQ(options.node_id, "n1");
+  EXPECT_EQ(options.cluster->listen_host, "0.0.0.0");
+  EXPECT_EQ(options.cluster->listen_port, 0);
+  EXPECT_EQ(options.cluster->advertise_host, "10.0.0.5");
+  EXPECT_EQ(options.cluster->lease_ttl, 10s);
+  EXPECT_TRUE(options.cluster->coordination);
+}
+
+TEST(NodeConfig, ClusterProblemsAreNamed) {
+  EXPECT_EQ(problem_of(with_id("cluster:\n  enabled: true\nstore: sqlite:x.db\n")),
+            "t.yaml:4:8: store: expected a redis:<host>:<port>[:<prefix>] store: the nodes of a cluster share one "
+            "Redis, got 'sqlite:x.db'");
+  EXPECT_EQ(problem_of(with_id("cluster:\n  enabled: yes please\n")),
+            "t.yaml:3:12: cluster.enabled: expected true or false, got 'yes please'");
+  EXPECT_EQ(problem_of(with_id("cluster:\n  lease_ttl: 2s\n  heartbeat_interval: 1500ms\n")),
+            "t.yaml:4:23: cluster.heartbeat_interval: expected a duration of at most half of cluster.lease_ttl (2s), "
+            "got '1500ms'");
+  EXPECT_EQ(problem_of(with_id("cluster:\n  remote_handlers: payment.charge\n")),
+            "t.yaml:3:20: cluster.remote_handlers: expected a list of handler names (e.g. [payment.charge, "
+            "payment.refund]), got 'payment.charge'");
+  EXPECT_EQ(problem_of(with_id("cluster:\n  remote_handlers: [a, a]\n")),
+            "t.yaml:3:24: cluster.remote_handlers[1]: expected each name once, got 'a'");
+  EXPECT_EQ(problem_of(with_id("cluster:\n  lease_ttl: 10ms\n")),
+            "t.yaml:3:14: cluster.lease_ttl: expected a duration from 1s to 5m (e.g. 500ms, 30s, 5m, 2h, 1h30m), got "
+            "'10ms'");
 }
 
 // --- defaults -------------------------------------------------------------------------------------
@@ -282,7 +360,9 @@ TEST(NodeConfig, BadNodeId) {
 
 TEST(NodeConfig, UnknownKeyListsTheValidKeysAndSuggestsTheClosest) {
   EXPECT_EQ(problem_of(with_id("cluster:\n  shard: 4\n")),
-            "t.yaml:3:3: cluster.shard: unknown key; expected one of listen, shards in cluster (did you mean 'shards'?)");
+            "t.yaml:3:3: cluster.shard: unknown key; expected one of enabled, listen, advertise, shards, lease_ttl, "
+            "heartbeat_interval, peer_timeout, route_timeout, handoff_timeout, remote_handlers in cluster (did you mean "
+            "'shards'?)");
   EXPECT_EQ(problem_of(with_id("stor: memory\n")),
             "t.yaml:2:1: stor: unknown key; expected one of node, http, cluster, store, defaults, engine, log "
             "(did you mean 'store'?)");
@@ -361,14 +441,15 @@ TEST(NodeConfig, BadListenAddress) {
   EXPECT_EQ(problem_of(with_id("http:\n  listen: 'localhost:'\n")), "t.yaml:3:11: http.listen: " + form + "'localhost:'");
   EXPECT_EQ(problem_of(with_id("http:\n  listen: '::1:8080'\n")), "t.yaml:3:11: http.listen: " + form + "'::1:8080'");
   EXPECT_EQ(problem_of(with_id("cluster:\n  listen: '*:7400'\n")), "t.yaml:3:11: cluster.listen: " + form + "'*:7400'");
-  const std::string port = "expected host:port with a port from 1 to 65535, got ";
+  const std::string port = "expected host:port with a port from 0 (any free port) to 65535, got ";
   EXPECT_EQ(problem_of(with_id("http:\n  listen: 127.0.0.1:70000\n")),
-            "t.yaml:3:11: http.listen: expected host:port with a port from 0 (any free port) to 65535, got "
-            "'127.0.0.1:70000'");
+            "t.yaml:3:11: http.listen: " + port + "'127.0.0.1:70000'");
   EXPECT_EQ(problem_of(with_id("cluster:\n  listen: localhost:70000\n")),
             "t.yaml:3:11: cluster.listen: " + port + "'localhost:70000'");
-  EXPECT_EQ(problem_of(with_id("cluster:\n  listen: localhost:0\n")),
-            "t.yaml:3:11: cluster.listen: " + port + "'localhost:0'");
+}
+
+TEST(NodeConfig, TheClusterMayListenOnAnyFreePort) {
+  EXPECT_EQ(load_ok(with_id("cluster:\n  listen: 127.0.0.1:0\n")).cluster_listen, "127.0.0.1:0");
 }
 
 TEST(NodeConfig, HttpMayListenOnAnyFreePort) {

@@ -5,6 +5,7 @@
 // called from inside a step handler of the same engine except start/query/history.
 #include <actorflow/circuit_breaker.hpp>
 #include <actorflow/clock.hpp>
+#include <actorflow/cluster_options.hpp>
 #include <actorflow/error_strategy.hpp>
 #include <actorflow/history_event.hpp>
 #include <actorflow/json.hpp>
@@ -41,11 +42,16 @@ struct EngineOptions {
   // as its snapshot; a signal or its timer brings it back. None: never.
   std::optional<Millis> passivate_after = Millis(60'000);
   Millis wake_poll_interval{1'000};        // how often the store's wake-up index is read
+  std::string node_id;                     // names this process in history events and the cluster
+  // Set: this engine is one node of a cluster (node_id required, store shared: Redis). Unset:
+  // it runs every workflow of its store alone.
+  std::optional<ClusterOptions> cluster;
 };
 
 struct StartResult {
   Status status;         // error: unknown definition, bad id...
   bool created = false;  // false: a workflow with this id existed, nothing was started
+  bool unavailable = false;  // the error is passing (a cluster shard without a reachable owner): try again
 };
 
 class Engine {
@@ -57,8 +63,12 @@ class Engine {
 
   void register_handler(const std::string& name, SyncHandler handler);
   void register_async_handler(const std::string& name, AsyncHandler handler);
+  // Declares a handler that other nodes of the cluster run (ClusterOptions::remote_handlers does
+  // the same at construction): definitions may name it, and its steps go to a node running it.
+  // Error when the engine is not a cluster node.
+  Status register_remote_handler(const std::string& name);
   void register_breaker(const std::string& service, BreakerOptions options);
-  // Whether a handler (sync or async) or a breaker is registered under the name.
+  // Whether a handler (sync, async or remote) or a breaker is registered under the name.
   bool has_handler(const std::string& name) const;
   bool has_breaker(const std::string& service) const;
   // Every registered workflow definition as (name, version), by name, then version.
@@ -71,7 +81,9 @@ class Engine {
 
   // After a process restart: resumes every live workflow in the store from its snapshot (steps in
   // flight are re-dispatched with their idempotency keys). Register definitions and handlers
-  // first. Returns how many workflows were resumed.
+  // first. Returns how many workflows were resumed. A cluster node joins the cluster here: it
+  // publishes its gateway, claims its share of the shards and resumes their workflows (returned);
+  // it takes more shards, hands some over and resumes others as nodes come and go.
   int recover();
 
   // Sends signal `name` with `payload` to the workflow. It is stored in the workflow's inbox before
@@ -149,6 +161,14 @@ class Engine {
   Status resume_schedule(const std::string& schedule_id);
   // Removes the schedule; the workflows it started go on. Error: no such schedule.
   Status delete_schedule(const std::string& schedule_id);
+
+  // ---- Cluster (EngineOptions::cluster) ----
+  // Members, shard leases and the shards this node owns; `enabled` false on a single node.
+  ClusterStatus cluster_status() const;
+  // The node's HTTP address as the cluster's member records show it; call before recover().
+  void set_http_address(const std::string& address);
+  // The port the node gateway listens on (after recover(); 0 before, or on a single node).
+  uint16_t cluster_port() const;
 
   Clock& clock() const;
   Store& store() const;

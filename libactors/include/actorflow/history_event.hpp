@@ -17,6 +17,7 @@ struct HistoryEvent {
   std::string to;             // state after
   int64_t duration_ms = -1;   // how long the step attempt took, -1 when not a step end
   std::string detail;         // error text, chosen branch, reason...
+  std::string node;           // the node that recorded it; empty when the engine has no node id
 };
 
 Json to_json(const HistoryEvent& event);

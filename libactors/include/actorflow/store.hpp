@@ -42,6 +42,13 @@ struct WorkflowWrite {
   // Removes the workflow's dead-letter entries (a dead-lettered workflow that is retried); a
   // dead_letter in the same write is added after, so it stays. A refused write clears nothing.
   bool clear_dead_letter = false;
+  // In a cluster, the workflow's shard (-1: not sharded). A sharded write is refused as
+  // stale_epoch unless its epoch is at least the newest lease epoch granted for the shard
+  // (coordination.hpp), so a node that lost the shard cannot write it any more.
+  int shard = -1;
+  // The inbox entries taken so far (the snapshot's): a store that indexes signalled workflows
+  // drops the workflow from that index once every signal in its inbox is taken.
+  uint64_t inbox_seen = 0;
 };
 
 enum class WriteResult {
@@ -112,6 +119,16 @@ class Store {
   // Live workflows whose wake_at_ms is set and <= until_ms, earliest first, at most `limit`.
   virtual std::vector<WakeUp> wake_ups_until(int64_t until_ms, size_t limit) const = 0;
 
+  // Live workflows whose inbox may hold signals they have not taken (at most `limit`, in no
+  // order): where several processes share the store, a signal appended by one reaches the owner
+  // of its workflow through this index even when the direct notice was lost. A workflow leaves it
+  // when a commit shows every signal taken, or when it is no longer live. Stores that only one
+  // process uses (memory, SQLite) keep no such index and return nothing.
+  virtual std::vector<std::string> signalled_workflows(size_t limit) {
+    (void)limit;
+    return {};
+  }
+
   // Schedules (cron): id -> encoded schedule. put replaces; erase returns false when missing.
   virtual void schedule_put(const std::string& id, const std::string& encoded) = 0;
   virtual bool schedule_erase(const std::string& id) = 0;
@@ -150,5 +167,8 @@ namespace actorflow {
 // Throws std::invalid_argument naming the spec when it is malformed, StoreUnavailable when the
 // store cannot be opened.
 std::shared_ptr<Store> open_store(const std::string& spec);
+// The Redis options of a "redis:..." spec; nullopt for other stores. Throws std::invalid_argument
+// when it is malformed.
+std::optional<RedisOptions> redis_options_of(const std::string& spec);
 
 }  // namespace actorflow

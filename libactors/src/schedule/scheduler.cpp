@@ -4,6 +4,8 @@
 #include <actorflow/logging.hpp>
 #include <actorflow/schedule_policy.hpp>
 
+#include "cluster/cluster_messages.hpp"
+#include "cluster/cluster_routing.hpp"
 #include "workflow/workflow_state.hpp"
 
 #include <caf/all.hpp>
@@ -17,6 +19,7 @@ namespace actorflow {
 namespace {
 
 using activate_atom = caf::atom_constant<caf::atom("schedact")>;      // engine -> scheduler: run
+using deactivate_atom = caf::atom_constant<caf::atom("schedstop")>;   // cluster: another node runs it now
 using fire_atom = caf::atom_constant<caf::atom("schedfire")>;         // clock -> scheduler: a fire is due
 using poll_atom = caf::atom_constant<caf::atom("schedpoll")>;         // clock -> scheduler: check again
 using create_atom = caf::atom_constant<caf::atom("schedmake")>;       // engine -> scheduler (answers)
@@ -57,6 +60,16 @@ class Scheduler {
     if (active_) return;
     active_ = true;
     load();
+  }
+
+  // Back to idle: no fire is armed; the next activation loads the records again.
+  void deactivate() {
+    if (!active_) return;
+    for (auto& [id, entry] : entries_) disarm(entry);
+    entries_.clear();
+    active_ = false;
+    loaded_ = false;
+    log_json(spdlog::level::info, {{"event", "scheduler_deactivated"}});
   }
 
   void on_fire(const std::string& id, int64_t due_ms) {
@@ -388,6 +401,7 @@ caf::behavior scheduler(caf::stateful_actor<Scheduler>* self, Engine::Core* core
   self->state.init(self, core);
   return {
       [=](activate_atom) { self->state.activate(); },
+      [=](deactivate_atom) { self->state.deactivate(); },
       [=](fire_atom, const std::string& id, int64_t due_ms) { self->state.on_fire(id, due_ms); },
       [=](poll_atom) { self->state.on_poll(); },
       [=](create_atom, const std::string& encoded) { return self->state.create(encoded); },
@@ -397,15 +411,27 @@ caf::behavior scheduler(caf::stateful_actor<Scheduler>* self, Engine::Core* core
   };
 }
 
-template <class... Ts>
-Status ask(Engine::Core& core, Ts&&... xs) {
+Status ask_local(Engine::Core& core, const caf::message& command) {
   if (!core.scheduler) return Status::error("the engine is stopping: no scheduler");
   caf::scoped_actor self{*core.system};
   Status result = Status::error("the scheduler did not answer");
-  self->request(core.scheduler, kCommandWait, std::forward<Ts>(xs)...)
+  self->request(core.scheduler, kCommandWait, command)
       .receive([&](const std::string& error) { result = error.empty() ? Status::ok() : Status::error(error); },
                [&](caf::error& e) { result = Status::error("scheduler: " + core.system->render(e)); });
   return result;
+}
+
+// In a cluster the scheduler of shard 0's owner is the one that runs: commands go there.
+template <class... Ts>
+Status ask(Engine::Core& core, Ts&&... xs) {
+  const caf::message command = caf::make_message(std::forward<Ts>(xs)...);
+  if (!core.cluster) return ask_local(core, command);
+  const OwnerAnswer answer = ask_shard_owner(core, 0, caf::make_message(fwd_sched_atom::value, command),
+                                             [&]() -> std::optional<OwnerAnswer> {
+                                               const Status status = ask_local(core, command);
+                                               return OwnerAnswer{status.is_ok(), status.is_ok() ? "" : status.message()};
+                                             });
+  return answer.ok ? Status::ok() : Status::error(answer.error);
 }
 
 }  // namespace
@@ -416,6 +442,10 @@ caf::actor spawn_scheduler(caf::actor_system& system, Engine::Core& core) {
 
 void activate_scheduler(Engine::Core& core) {
   core.send_from_outside(core.scheduler, caf::make_message(activate_atom::value));
+}
+
+void deactivate_scheduler(Engine::Core& core) {
+  core.send_from_outside(core.scheduler, caf::make_message(deactivate_atom::value));
 }
 
 Status scheduler_create(Engine::Core& core, const ScheduleRecord& record) {

@@ -29,6 +29,8 @@ caf::actor spawn_scheduler(caf::actor_system& system, Engine::Core& core);
 
 // Lets the scheduler load the stored schedules and fire them (later calls change nothing).
 void activate_scheduler(Engine::Core& core);
+// Makes it idle again (a cluster node that no longer owns shard 0): nothing fires here.
+void deactivate_scheduler(Engine::Core& core);
 
 enum class ScheduleCommand { pause, resume, erase };
 

@@ -12,6 +12,8 @@
 //   <p>schedules     hash: schedule id -> encoded schedule
 //   <p>workflows, <p>status:<status>: the index of workflows by id and by status, and the summary
 //                    fields of <p>wf:<id> (redis_store_listing.hpp)
+//   <p>signalled     set of workflows whose inbox may hold signals not yet taken
+//   <p>fence:<n>     the newest lease epoch of shard n (written by coordination.hpp's leases)
 //
 // A commit is one pipeline: MULTI, one EVALSHA of kWriteScript per write, EXEC. The script does the
 // fencing check and every write of one WorkflowWrite atomically; MULTI/EXEC makes the batch
@@ -38,19 +40,26 @@ namespace actorflow {
 namespace {
 
 // KEYS: wf, hist, live, dead, wake, workflows (every id), the set of the write's status, the sets of
-// the 5 other statuses. ARGV: id, epoch, create, snapshot, live, dead letter (JSON, or empty),
-// write id, wake-up time ('0': none), definition, version, status, started, updated, clear dead
-// letter ('1'/'0'), then the history events. Returns 0 (ok), 1 (exists) or 2 (stale epoch);
-// refusals and repeats of the last applied write id write nothing.
+// the 5 other statuses, the fence of the write's shard, signalled, inbox. ARGV: id, epoch, create,
+// snapshot, live, dead letter (JSON, or empty), write id, wake-up time ('0': none), definition,
+// version, status, started, updated, clear dead letter ('1'/'0'), shard ('-1': not sharded), inbox
+// entries taken, then the history events. Returns 0 (ok), 1 (exists) or 2 (stale epoch); refusals
+// and repeats of the last applied write id write nothing. A sharded write needs an epoch at least
+// the shard's fence: a shard nobody ever leased has none, so nothing can be written for it.
 // Epochs travel as decimal strings without leading zeros and are compared as such (by length, then
 // lexically), so every uint64 compares exactly (Lua numbers are doubles).
 constexpr std::string_view kWriteScript = R"lua(
+local function older(a, b) return #a < #b or (#a == #b and a < b) end
 if ARGV[7] ~= '' and redis.call('HGET', KEYS[1], 'write') == ARGV[7] then return 0 end
+if ARGV[15] ~= '-1' then
+  local fence = redis.call('GET', KEYS[13])
+  if not fence or older(ARGV[2], fence) then return 2 end
+end
 local stored = redis.call('HGET', KEYS[1], 'epoch')
 if ARGV[3] == '1' then
   if redis.call('EXISTS', KEYS[1]) == 1 then return 1 end
 elseif stored then
-  if #stored > #ARGV[2] or (#stored == #ARGV[2] and stored > ARGV[2]) then return 2 end
+  if older(ARGV[2], stored) then return 2 end
 end
 -- No status yet: a new workflow, or one written before summaries were kept.
 local old_status = redis.call('HGET', KEYS[1], 'status')
@@ -71,8 +80,12 @@ if ARGV[5] == '1' and ARGV[8] ~= '0' then
 else
   redis.call('ZREM', KEYS[5], ARGV[1])
 end
-for i = 15, #ARGV do
+for i = 17, #ARGV do
   redis.call('XADD', KEYS[2], '*', 'e', ARGV[i])
+end
+if redis.call('SISMEMBER', KEYS[14], ARGV[1]) == 1 and
+   (ARGV[5] ~= '1' or redis.call('LLEN', KEYS[15]) <= tonumber(ARGV[16])) then
+  redis.call('SREM', KEYS[14], ARGV[1])
 end
 if ARGV[14] == '1' then
   for _, entry in ipairs(redis.call('LRANGE', KEYS[4], 0, -1)) do
@@ -118,6 +131,7 @@ class RedisStore final : public Store {
         epoch_key_(options_.key_prefix + "epoch"),
         wake_key_(options_.key_prefix + "wake"),
         schedules_key_(options_.key_prefix + "schedules"),
+        signalled_key_(options_.key_prefix + "signalled"),
         workflows_key_(redis::workflows_key(options_.key_prefix)),
         status_keys_(status_keys_of(options_.key_prefix)),
         connection_(options_, kWriteScript) {}
@@ -222,9 +236,35 @@ class RedisStore final : public Store {
     const std::string entry = Json{{"name", name}, {"payload", payload}, {"at_ms", at_ms}}.dump(
         -1, ' ', false, Json::error_handler_t::replace);
     std::lock_guard lock(mutex_);
-    Reply reply = run({"RPUSH", inbox_key(workflow_id), entry});
-    if (reply->type != REDIS_REPLY_INTEGER || reply->integer <= 0) unexpected("RPUSH", reply.get());
-    return static_cast<uint64_t>(reply->integer);
+    connection_.append({"MULTI"});
+    connection_.append({"RPUSH", inbox_key(workflow_id), entry});
+    connection_.append({"SADD", signalled_key_, workflow_id});
+    connection_.append({"EXEC"});
+    const std::vector<Reply> replies = connection_.read_replies(4);
+    const redisReply* exec = replies.back().get();
+    if (exec->type != REDIS_REPLY_ARRAY || exec->elements != 2) unexpected("MULTI RPUSH SADD", exec);
+    const redisReply* pushed = exec->element[0];
+    if (pushed->type != REDIS_REPLY_INTEGER || pushed->integer <= 0) unexpected("RPUSH", pushed);
+    return static_cast<uint64_t>(pushed->integer);
+  }
+
+  std::vector<std::string> signalled_workflows(size_t limit) override {
+    std::lock_guard lock(mutex_);
+    std::vector<std::string> ids =
+        strings_of("SRANDMEMBER", run({"SRANDMEMBER", signalled_key_, std::to_string(limit)}).get());
+    if (ids.empty()) return ids;
+    Command live{"SMISMEMBER", live_key_};
+    for (const auto& id : ids) live.add(id);
+    Reply flags = run(live);
+    if (flags->type != REDIS_REPLY_ARRAY || flags->elements != ids.size()) unexpected("SMISMEMBER", flags.get());
+    std::vector<std::string> signalled;
+    Command gone{"SREM", signalled_key_};
+    for (size_t i = 0; i < ids.size(); ++i) {
+      if (flags->element[i]->type == REDIS_REPLY_INTEGER && flags->element[i]->integer == 1) signalled.push_back(ids[i]);
+      else gone.add(ids[i]);  // ended (or removed) since the signal: nothing will take it
+    }
+    if (gone.argc() > 2) run(gone);
+    return signalled;
   }
 
   std::vector<InboxSignal> inbox_after(const std::string& workflow_id, uint64_t after_seq) const override {
@@ -399,17 +439,24 @@ class RedisStore final : public Store {
     const std::string version = std::to_string(summary.version);
     const std::string started = std::to_string(summary.started_ms);
     const std::string updated = std::to_string(summary.updated_ms);
+    const std::string shard = std::to_string(write.shard < 0 ? -1 : write.shard);
+    const std::string fence = options_.key_prefix + "fence:" + (write.shard < 0 ? std::string("none") : shard);
+    const std::string inbox = inbox_key(write.workflow_id);
+    const std::string inbox_seen = std::to_string(write.inbox_seen);
     Command command{by_sha ? "EVALSHA" : "EVAL",
                     by_sha ? std::string_view(connection_.script_sha()) : kWriteScript,
-                    "12", wf, hist, live_key_, dead_key_, wake_key_, workflows_key_,
+                    "15", wf, hist, live_key_, dead_key_, wake_key_, workflows_key_,
                     status_keys_[static_cast<size_t>(summary.status)]};
     for (WorkflowStatus other : kWorkflowStatuses) {
       if (other != summary.status) command.add(status_keys_[static_cast<size_t>(other)]);
     }
+    command.add(fence);
+    command.add(signalled_key_);
+    command.add(inbox);
     for (std::string_view arg : std::initializer_list<std::string_view>{
              write.workflow_id, epoch, write.create ? "1" : "0", write.snapshot, write.live ? "1" : "0", dead_letter,
              write.write_id, wake_at, summary.definition, version, to_string(summary.status), started, updated,
-             write.clear_dead_letter ? "1" : "0"}) {
+             write.clear_dead_letter ? "1" : "0", shard, inbox_seen}) {
       command.add(arg);
     }
     for (const std::string& event : write.history) command.add(event);
@@ -430,6 +477,7 @@ class RedisStore final : public Store {
   const std::string epoch_key_;
   const std::string wake_key_;
   const std::string schedules_key_;
+  const std::string signalled_key_;
   const std::string workflows_key_;
   // By WorkflowStatus' value.
   const std::array<std::string, kWorkflowStatuses.size()> status_keys_;

@@ -2,6 +2,9 @@
 #include <actorflow/engine.hpp>
 #include <actorflow/logging.hpp>
 
+#include "cluster/cluster_messages.hpp"
+#include "cluster/cluster_routing.hpp"
+#include "cluster/cluster_state.hpp"
 #include "store/store_writer.hpp"
 #include "workflow/engine_core.hpp"
 #include "workflow/messages.hpp"
@@ -59,6 +62,19 @@ std::string reopen(WorkflowState& state) {
 Status Engine::retry_dead_letter(const std::string& workflow_id, const std::string& by) {
   Core& core = *core_;
   if (core.draining) return Status::error("the engine is draining; '" + workflow_id + "' was not retried");
+  if (!core.cluster) return core.retry_here(workflow_id, by);
+  // The write belongs to the owner of the workflow's shard.
+  const OwnerAnswer answer = ask_shard_owner(core, core.cluster->shard_of(workflow_id),
+                                             caf::make_message(fwd_retry_atom::value, workflow_id, by),
+                                             [&]() -> std::optional<OwnerAnswer> {
+                                               const Status retried = core.retry_here(workflow_id, by);
+                                               return OwnerAnswer{retried.is_ok(), retried.is_ok() ? "" : retried.message()};
+                                             });
+  return answer.ok ? Status::ok() : Status::error(answer.error);
+}
+
+Status Engine::Core::retry_here(const std::string& workflow_id, const std::string& by) {
+  Core& core = *this;
   std::lock_guard retrying(core.retry_mutex);
   auto stored = core.store->load(workflow_id);
   if (!stored) return Status::error("no workflow '" + workflow_id + "'");
@@ -79,7 +95,7 @@ Status Engine::retry_dead_letter(const std::string& workflow_id, const std::stri
   event.to = std::string(to_string(state->status));
   event.detail = "retried by " + (by.empty() ? std::string("an operator") : by) + ": " + what;
   core.record(*state, std::move(event));
-  WorkflowWrite write = core.make_write(*state);
+  WorkflowWrite write = core.make_write(*state, core.write_epoch(workflow_id));
   write.clear_dead_letter = true;
 
   caf::scoped_actor self{*core.system};

@@ -2,6 +2,10 @@
 #include <actorflow/atoms.hpp>
 #include <actorflow/logging.hpp>
 
+#include "cluster/cluster_routing.hpp"
+#include "cluster/cluster_state.hpp"
+#include "cluster/engine_cluster.hpp"
+#include "cluster/shard_manager.hpp"
 #include "workflow/definition_validator.hpp"
 #include "workflow/engine_core.hpp"
 #include "workflow/messages.hpp"
@@ -20,6 +24,7 @@ namespace actorflow {
 namespace {
 
 constexpr size_t kWorkflowIdBytesMax = 256;
+constexpr auto kClusterWaitPoll = std::chrono::milliseconds(50);  // Engine::wait reads the store this often
 
 std::optional<std::string> workflow_id_problem(const std::string& id) {
   if (id.empty()) return "workflow id is empty";
@@ -96,14 +101,20 @@ Millis Engine::Core::jittered_delay(const RetryPolicy& policy, int retry) {
   return policy.delay_before_retry(retry, rng);
 }
 
+std::optional<Status> Engine::Core::start_problem(const std::string& definition, const std::string& id,
+                                                 const Json& input) const {
+  if (auto problem = workflow_id_problem(id)) return Status::error(*problem);
+  if (!latest_definition(definition)) return Status::error("unknown workflow definition '" + definition + "'");
+  if (!input.is_object()) return Status::error("workflow input must be a JSON object, got " + std::string(input.type_name()));
+  return std::nullopt;
+}
+
 std::variant<WorkflowWrite, Status> Engine::Core::make_start_write(const std::string& definition_name,
                                                                   const std::string& id, Json input,
                                                                   const std::string& parent_id,
                                                                   const std::string& parent_path) {
-  if (auto problem = workflow_id_problem(id)) return Status::error(*problem);
+  if (auto problem = start_problem(definition_name, id, input)) return *problem;
   auto definition = latest_definition(definition_name);
-  if (!definition) return Status::error("unknown workflow definition '" + definition_name + "'");
-  if (!input.is_object()) return Status::error("workflow input must be a JSON object, got " + std::string(input.type_name()));
   WorkflowState state;
   state.id = id;
   state.definition = definition->name;
@@ -112,26 +123,37 @@ std::variant<WorkflowWrite, Status> Engine::Core::make_start_write(const std::st
   state.parent_id = parent_id;
   state.parent_path = parent_path;
   state.started_ms = clock->now_ms();
-  WorkflowWrite write = make_write(state);
+  WorkflowWrite write = make_write(state, write_epoch(id));
   write.create = true;
   return write;
 }
 
 StartResult Engine::Core::start_workflow(const std::string& definition, const std::string& id, Json input) {
   if (draining) return {Status::error("the engine is draining: '" + id + "' was not started"), false};
+  if (cluster) {
+    if (auto problem = start_problem(definition, id, input)) return {*problem, false};
+    return route_start(*this, definition, id, input);
+  }
+  return start_here(definition, id, std::move(input)).started;
+}
+
+Engine::Core::LocalStart Engine::Core::start_here(const std::string& definition, const std::string& id, Json input) {
   auto prepared = make_start_write(definition, id, std::move(input), {}, {});
-  if (auto* problem = std::get_if<Status>(&prepared)) return {*problem, false};
+  if (auto* problem = std::get_if<Status>(&prepared)) return {{*problem, false}};
+  WorkflowWrite& write = std::get<WorkflowWrite>(prepared);
+  if (write.epoch == 0) return {{Status::error("not the owner of '" + id + "'"), false}, true};
   caf::scoped_actor self{*system};
-  StartResult result{Status::error("store writer did not answer"), false};
-  self->request(store_writer, caf::infinite, write_atom::value, std::move(std::get<WorkflowWrite>(prepared)))
+  LocalStart result{{Status::error("store writer did not answer"), false}};
+  self->request(store_writer, caf::infinite, write_atom::value, std::move(write))
       .receive(
           [&](WriteResult written) {
-            if (written == WriteResult::ok) result = {Status::ok(), true};
-            else if (written == WriteResult::exists) result = {Status::ok(), false};
-            else result = {Status::error("start of '" + id + "' not stored: " + std::string(to_string(written))), false};
+            if (written == WriteResult::ok) result.started = {Status::ok(), true};
+            else if (written == WriteResult::exists) result.started = {Status::ok(), false};
+            else if (written == WriteResult::stale_epoch && cluster) result.not_owner = true;
+            else result.started = {Status::error("start of '" + id + "' not stored: " + std::string(to_string(written))), false};
           },
-          [&](caf::error& e) { result = {Status::error("store writer: " + system->render(e)), false}; });
-  if (result.created) {
+          [&](caf::error& e) { result.started = {Status::error("store writer: " + system->render(e)), false}; });
+  if (result.started.created) {
     ++counters.workflows_started;
     send_from_outside(supervisor, caf::make_message(spawn_atom::value, id, false));
   }
@@ -147,6 +169,7 @@ Engine::Engine(EngineOptions options) : core_(std::make_shared<Core>()) {
   core.rng.seed(options.seed != 0 ? options.seed : static_cast<uint64_t>(core.clock->now_ms()));
   if (options.scheduler_threads > 0) core.config.set("scheduler.max-threads", static_cast<size_t>(options.scheduler_threads));
   core.options = std::move(options);
+  configure_cluster(core);  // before the actor system: the middleman is a module of it
   core.system = std::make_unique<caf::actor_system>(core.config);
   core.epoch = core.store->next_epoch();
   StoreWriterOptions writer_options;
@@ -171,6 +194,8 @@ Engine::~Engine() {
   caf::anon_send_exit(core.store_reader, caf::exit_reason::user_shutdown);
   if (core.waker) caf::anon_send_exit(core.waker, caf::exit_reason::user_shutdown);
   if (core.scheduler) caf::anon_send_exit(core.scheduler, caf::exit_reason::user_shutdown);
+  if (core.shard_manager) caf::anon_send_exit(core.shard_manager, caf::exit_reason::user_shutdown);
+  if (core.gateway) caf::anon_send_exit(core.gateway, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(core.step_workers, caf::exit_reason::user_shutdown);
   {
     std::shared_lock lock(core.registry_mutex);
@@ -182,8 +207,12 @@ Engine::~Engine() {
   core.store_reader = nullptr;
   core.waker = nullptr;
   core.scheduler = nullptr;
+  core.shard_manager = nullptr;
+  core.gateway = nullptr;
   core.breakers.clear();
   core.system->await_all_actors_done();
+  // No instance runs and nothing is written any more: the shards can go to other nodes at once.
+  if (core.cluster) leave_cluster(core);
   core.system.reset();
 }
 
@@ -208,7 +237,7 @@ void Engine::register_breaker(const std::string& service, BreakerOptions options
 }
 
 bool Engine::has_handler(const std::string& name) const {
-  return core_->find_sync_handler(name) || core_->find_async_handler(name);
+  return core_->find_sync_handler(name) || core_->find_async_handler(name) || core_->is_remote_handler(name);
 }
 
 bool Engine::has_breaker(const std::string& service) const { return static_cast<bool>(core_->find_breaker(service)); }
@@ -224,7 +253,9 @@ std::vector<std::pair<std::string, int>> Engine::definitions() const {
 Status Engine::register_workflow(WorkflowDefinition definition) {
   Core& core = *core_;
   DefinitionCatalog catalog{
-      [&](const std::string& name) { return core.find_sync_handler(name) || core.find_async_handler(name); },
+      [&](const std::string& name) {
+        return core.find_sync_handler(name) || core.find_async_handler(name) || core.is_remote_handler(name);
+      },
       [&](const std::string& name) { return static_cast<bool>(core.find_breaker(name)); },
       [&](const std::string& name) { return core.latest_definition(name) != nullptr; },
   };
@@ -246,6 +277,14 @@ StartResult Engine::start(const std::string& definition, const std::string& work
 }
 
 int Engine::recover() {
+  if (core_->cluster) {
+    // Shards, not the whole store: the shard manager resumes the workflows of those it takes.
+    const int resumed = join_cluster(*core_);
+    log_json(spdlog::level::info, {{"event", "engine_recovering"}, {"node_id", core_->options.node_id},
+                                   {"workflows", resumed}, {"shards", core_->cluster->owned_shards()}});
+    core_->start_waker();
+    return resumed;
+  }
   auto live = core_->store->live_workflows();
   for (const auto& id : live) core_->send_from_outside(core_->supervisor, caf::make_message(spawn_atom::value, id, true));
   log_json(spdlog::level::info, {{"event", "engine_recovering"}, {"workflows", live.size()}, {"epoch", core_->epoch}});
@@ -281,7 +320,8 @@ void Engine::Core::deliver(const std::string& workflow_id, const std::string& na
   start_waker();
   const uint64_t seq = store->inbox_append(workflow_id, name, payload.dump(), clock->now_ms());
   log_json(spdlog::level::info, {{"event", "signal_sent"}, {"workflow_id", workflow_id}, {"signal", name}, {"seq", seq}});
-  send_from_outside(supervisor, caf::make_message(signal_atom::value, workflow_id));
+  if (cluster) notify_owner(*this, workflow_id);
+  else send_from_outside(supervisor, caf::make_message(signal_atom::value, workflow_id));
 }
 
 Status Engine::cancel(const std::string& workflow_id, const std::string& by, const std::string& reason) {
@@ -331,7 +371,7 @@ std::vector<HistoryEvent> Engine::history(const std::string& workflow_id) const 
   std::vector<HistoryEvent> events;
   for (const auto& bytes : core_->store->history(workflow_id)) {
     if (auto event = decode_event(bytes)) events.push_back(std::move(*event));
-    else events.push_back(HistoryEvent{0, 0, "unreadable_event", {}, 0, {}, {}, -1, "history entry is not a HistoryEvent"});
+    else events.push_back(HistoryEvent{0, 0, "unreadable_event", {}, 0, {}, {}, -1, "history entry is not a HistoryEvent", {}});
   }
   return events;
 }
@@ -350,7 +390,9 @@ std::optional<WorkflowInfo> Engine::wait(const std::string& workflow_id, Millis 
     auto info = query(workflow_id);
     if (!info || is_terminal(info->status)) return info;
     std::unique_lock lock(core_->changed_mutex);
-    if (!core_->changed.wait_until(lock, deadline, [&] { return core_->changes != seen; })) {
+    // In a cluster the workflow may run on another node, whose commits notify nobody here.
+    const auto until = core_->cluster ? std::min(deadline, std::chrono::steady_clock::now() + kClusterWaitPoll) : deadline;
+    if (!core_->changed.wait_until(lock, until, [&] { return core_->changes != seen; }) && until == deadline) {
       lock.unlock();
       return query(workflow_id);
     }

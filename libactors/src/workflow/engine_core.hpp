@@ -20,6 +20,8 @@
 
 namespace actorflow {
 
+class ClusterState;
+
 struct Engine::Core : std::enable_shared_from_this<Engine::Core> {
   EngineOptions options;
   std::shared_ptr<Clock> clock;
@@ -37,7 +39,10 @@ struct Engine::Core : std::enable_shared_from_this<Engine::Core> {
   // Starts the waker (once): only after recover() or the first start/signal, so that it never
   // brings back a workflow before the process has registered its definitions.
   void start_waker();
-  uint64_t epoch = 0;  // this engine's fencing epoch: every write carries it
+  uint64_t epoch = 0;  // this engine's fencing epoch: every write carries it (single node)
+  std::unique_ptr<ClusterState> cluster;  // set when the engine is a cluster node
+  caf::actor gateway;                     // cluster: the published node gateway
+  caf::actor shard_manager;               // cluster: leases, membership, hand-overs
   std::shared_ptr<std::atomic<bool>> store_retries_stop = std::make_shared<std::atomic<bool>>(false);
 
   mutable std::shared_mutex registry_mutex;
@@ -89,13 +94,30 @@ struct Engine::Core : std::enable_shared_from_this<Engine::Core> {
   // Schedules `message` to `target` after `delay` on the engine's clock.
   TimerId schedule(Millis delay, std::string label, const caf::actor& target, caf::message message);
 
+  // What is wrong with starting `definition` as `id` with `input`, if anything.
+  std::optional<Status> start_problem(const std::string& definition, const std::string& id, const Json& input) const;
   // The first write of a new workflow, or what is wrong with the request.
   std::variant<WorkflowWrite, Status> make_start_write(const std::string& definition, const std::string& id,
                                                       Json input, const std::string& parent_id,
                                                       const std::string& parent_path);
-  // Commits the start, then has the supervisor run it. Idempotent on the id. Blocks the caller:
-  // not for use inside actors.
+  // Starts the workflow where its shard's owner runs (here on a single node): idempotent on the
+  // id. Blocks the caller: not for use inside actors.
   StartResult start_workflow(const std::string& definition, const std::string& id, Json input);
+  // Commits the start here, then has the supervisor run it; `not_owner` when this node does not
+  // own the workflow's shard (nothing written).
+  struct LocalStart {
+    StartResult started;
+    bool not_owner = false;
+  };
+  LocalStart start_here(const std::string& definition, const std::string& id, Json input);
+  // Engine::retry_dead_letter on this node (the owner's). Blocks.
+  Status retry_here(const std::string& workflow_id, const std::string& by);
+
+  // Cluster: the workflow's shard (-1 on a single node); whether a handler runs on other nodes;
+  // a write of the workflow was refused as stale (the shard manager drops the shard).
+  int write_shard(const std::string& workflow_id) const;
+  bool is_remote_handler(const std::string& name) const;
+  void shard_fenced(const std::string& workflow_id);
 
   // Numbers and times `event`, adds it to the state's unsaved history and logs it as a JSON line.
   void record(WorkflowState& state, HistoryEvent event);
@@ -104,8 +126,12 @@ struct Engine::Core : std::enable_shared_from_this<Engine::Core> {
   // Appends the signal to the workflow's inbox (durably), then tells the supervisor.
   void deliver(const std::string& workflow_id, const std::string& name, const Json& payload);
 
-  // The write that makes the state durable, carrying its unsaved history and dead letter.
-  WorkflowWrite make_write(WorkflowState& state);
+  // The write that makes the state durable, carrying its unsaved history and dead letter, under
+  // `write_epoch` (an instance's: the epoch it runs under; others': write_epoch(id)).
+  WorkflowWrite make_write(WorkflowState& state, uint64_t write_epoch);
+  // The epoch this process writes the workflow with: the engine's on a single node; in a cluster,
+  // the lease epoch of the workflow's shard, 0 when this node does not own it.
+  uint64_t write_epoch(const std::string& workflow_id) const;
   // Wakes Engine::wait callers: a workflow became terminal.
   void notify_changed();
 

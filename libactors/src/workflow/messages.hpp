@@ -32,7 +32,8 @@ inline constexpr const char* kCancelledMarker = "$cancelled";
 enum class TimerKind : uint8_t { timeout, backoff, breaker_wait, wake };
 
 // One handler call for a step worker: a sync handler, whose result the worker sends to
-// `reply_to`, or an async one, which the worker starts and which ends through `complete`.
+// `reply_to` (or gives to `complete` when set), or an async one, which the worker starts and which
+// ends through `complete`.
 struct StepJob {
   std::shared_ptr<const SyncHandler> handler;
   std::shared_ptr<const AsyncHandler> async_handler;

@@ -37,7 +37,8 @@ caf::behavior step_worker(caf::event_based_actor* self, caf::actor dispatcher, s
         // Left after the result is sent: a drain that sees no step running finds every result
         // already in its instance's mailbox.
         auto running = gauge->enter();
-        if (auto outcome = run_handler(job, running); outcome && job.async_handler) {
+        // A job with a completion (async handlers, steps run for another node) reports through it.
+        if (auto outcome = run_handler(job, running); outcome && job.complete) {
           job.complete(std::move(*outcome));
         } else if (outcome) {
           self->send(job.reply_to, step_done_atom::value, job.path, job.token, std::move(*outcome));

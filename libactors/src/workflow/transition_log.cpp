@@ -1,6 +1,7 @@
 // Core::record and Core::make_write: how a transition becomes history, a log line and a write.
 #include <actorflow/logging.hpp>
 
+#include "cluster/cluster_state.hpp"
 #include "workflow/engine_core.hpp"
 
 namespace actorflow {
@@ -8,6 +9,7 @@ namespace actorflow {
 void Engine::Core::record(WorkflowState& state, HistoryEvent event) {
   event.seq = ++state.history_seq;
   event.at_ms = clock->now_ms();
+  event.node = options.node_id;
   Json line{{"event", event.type}, {"workflow_id", state.id}, {"definition", state.definition},
             {"version", state.version}};
   if (!event.step.empty()) line["step"] = event.step;
@@ -22,11 +24,13 @@ void Engine::Core::record(WorkflowState& state, HistoryEvent event) {
   state.unsaved_history.push_back(encode_event(event));
 }
 
-WorkflowWrite Engine::Core::make_write(WorkflowState& state) {
+WorkflowWrite Engine::Core::make_write(WorkflowState& state, uint64_t write_epoch) {
   WorkflowWrite write;
   write.workflow_id = state.id;
-  write.epoch = epoch;
-  write.snapshot = encode_state(state, epoch);
+  write.epoch = write_epoch;
+  write.shard = cluster ? cluster->shard_of(state.id) : -1;
+  write.inbox_seen = state.inbox_seen;
+  write.snapshot = encode_state(state, write_epoch);
   write.live = !is_terminal(state.status);
   write.wake_at_ms = next_wake_ms(state);
   write.history = std::move(state.unsaved_history);
@@ -36,6 +40,10 @@ WorkflowWrite Engine::Core::make_write(WorkflowState& state) {
   write.summary = WorkflowSummary{state.id, state.definition, state.version, state.status, state.started_ms,
                                   clock->now_ms()};
   return write;
+}
+
+uint64_t Engine::Core::write_epoch(const std::string& workflow_id) const {
+  return cluster ? cluster->epoch_of_shard(cluster->shard_of(workflow_id)) : epoch;
 }
 
 void Engine::Core::notify_changed() {

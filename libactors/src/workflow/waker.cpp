@@ -14,6 +14,7 @@ namespace {
 using poll_atom = caf::atom_constant<caf::atom("poll")>;
 
 constexpr size_t kWakeUpsPerPollMax = 100'000;
+constexpr size_t kSignalledPerPollMax = 1'000;
 
 struct WakerState {
   std::map<std::string, int64_t> scheduled;  // workflow id -> wake-up time already on the clock
@@ -28,12 +29,16 @@ void poll(caf::stateful_actor<WakerState>* self, Engine::Core& core) {
   for (auto it = scheduled.begin(); it != scheduled.end();) it = it->second < now ? scheduled.erase(it) : std::next(it);
   try {
     for (const auto& due : core.store->wake_ups_until(now + interval, kWakeUpsPerPollMax)) {
+      if (core.write_epoch(due.workflow_id) == 0) continue;  // another node's (cluster)
       auto [it, added] = scheduled.emplace(due.workflow_id, due.at_ms);
       if (!added && it->second == due.at_ms) continue;
       it->second = due.at_ms;
       core.schedule(Millis(std::max<int64_t>(0, due.at_ms - now)), due.workflow_id + " wake", core.supervisor,
                     caf::make_message(wake_atom::value, due.workflow_id));
     }
+    // Signals whose notice may have been lost (sent by another node): the instance reads its inbox.
+    for (const auto& id : core.store->signalled_workflows(kSignalledPerPollMax))
+      if (core.write_epoch(id) != 0) core.send_from_outside(core.supervisor, caf::make_message(signal_atom::value, id));
   } catch (const StoreUnavailable& e) {
     log_json(spdlog::level::warn, {{"event", "waker_poll_failed"}, {"detail", e.what()}});
   }

@@ -1,5 +1,6 @@
 #include "workflow/workflow_instance.hpp"
 
+#include "cluster/cluster_messages.hpp"
 #include "store/store_reader.hpp"
 #include "workflow/workflow_runner.hpp"
 
@@ -29,6 +30,17 @@ caf::behavior workflow_instance(caf::stateful_actor<InstanceState>* self, Engine
       [=](step_done_atom, const std::string& path, uint64_t token, StepOutcome& outcome) {
         self->state.runner->on_step_done(path, token, std::move(outcome));
       },
+      // From a node that ran the step for this instance (remote step workers).
+      [=](rstep_done_atom, const std::string& path, uint64_t token, bool ok, const std::string& output,
+          const std::string& error, bool retryable) {
+        StepOutcome outcome = ok ? StepOutcome::success() : StepOutcome::failure(error, retryable);
+        if (ok) {
+          outcome.output = Json::parse(output, nullptr, /*allow_exceptions=*/false);
+          if (outcome.output.is_discarded()) outcome = StepOutcome::failure("the remote step's output is not JSON", true);
+        }
+        self->state.runner->on_step_done(path, token, std::move(outcome));
+      },
+      [=](handoff_atom) { self->state.runner->begin_handoff(); },
       [=](timer_atom, const std::string& path, uint64_t token, TimerKind kind) {
         self->state.runner->on_timer(path, token, kind);
       },

@@ -46,6 +46,12 @@ WorkflowRunner::~WorkflowRunner() {
 
 bool WorkflowRunner::load(const std::string& workflow_id, InstanceStart start, std::optional<StoredSnapshot> stored,
                           const std::vector<InboxSignal>& inbox) {
+  epoch_ = core_.write_epoch(workflow_id);
+  if (epoch_ == 0) {
+    // The shard moved to another node since this instance was asked for: that node runs it.
+    log_json(spdlog::level::info, {{"event", "instance_not_owner"}, {"workflow_id", workflow_id}});
+    return false;
+  }
   if (!stored) {
     log_json(spdlog::level::err, {{"event", "instance_missing"}, {"workflow_id", workflow_id}});
     return false;
@@ -74,7 +80,8 @@ bool WorkflowRunner::load(const std::string& workflow_id, InstanceStart start, s
     record("instance_restarted", {}, 0, {}, {}, -1, "restart " + std::to_string(state_.restarts));
   } else if (start == InstanceStart::recovered) {
     record("workflow_recovered", {}, 0, {}, std::string(to_string(state_.status)), -1,
-           "resumed by epoch " + std::to_string(core_.epoch));
+           "resumed by " + (core_.options.node_id.empty() ? std::string("epoch ") : core_.options.node_id + ", epoch ") +
+               std::to_string(epoch_));
   }
   // Resume what the previous incarnation had in flight: same step, same idempotency key.
   const int64_t now = core_.clock->now_ms();
@@ -113,7 +120,8 @@ void WorkflowRunner::quarantine(const std::string& workflow_id, const std::strin
   log_json(spdlog::level::err, {{"event", "snapshot_quarantined"}, {"workflow_id", workflow_id}, {"detail", error}});
   WorkflowWrite write;
   write.workflow_id = workflow_id;
-  write.epoch = core_.epoch;
+  write.epoch = epoch_;
+  write.shard = core_.write_shard(workflow_id);
   write.snapshot = snapshot;
   write.live = false;
   write.dead_letter = DeadLetter{workflow_id, error, core_.clock->now_ms()};
@@ -249,7 +257,7 @@ void WorkflowRunner::start_step(const Node& node) {
   }
   caf::actor breaker = core_.find_breaker(node.step.breaker);
   const std::string path = node.path;
-  after_commit([this, breaker, path, token] {
+  after_dispatch(path, token, [this, breaker, path, token] {
     self_->request(breaker, caf::infinite, acquire_atom::value)
         .then([this, path, token](const BreakerPermit& permit) { on_permit(path, token, permit); },
               [this, path, token](const caf::error& e) {
@@ -289,6 +297,7 @@ void WorkflowRunner::dispatch(const Node& node, bool compensation) {
   int attempt = compensation ? ++rec.compensation_attempts : ++rec.attempts;
   auto& flight = in_flight_[node.path];
   flight.dispatched_ms = core_.clock->now_ms();
+  flight.sent = false;  // a breaker's permit came back: what is sent now is the job
 
   std::string error;
   auto input = map_input(node.step, state_.data, &error);
@@ -310,11 +319,19 @@ void WorkflowRunner::dispatch(const Node& node, bool compensation) {
   }
 
   if (is_child) {
-    after_commit([this, path, input = std::move(*input), definition = node.child_definition] { start_child(path, definition, input); });
+    after_dispatch(path, token, [this, path, input = std::move(*input), definition = node.child_definition] {
+      start_child(path, definition, input);
+    });
     return;
   }
 
   const std::string& handler_name = compensation ? node.step.compensation : node.step.handler;
+  if (core_.is_remote_handler(handler_name)) {
+    after_dispatch(path, token, [this, handler_name, path, attempt, compensation, token, input = std::move(*input)] {
+      dispatch_remote(handler_name, path, attempt, compensation, input, token);
+    });
+    return;
+  }
   auto context = std::make_shared<const StepContext>(state_.id, path, attempt, compensation, std::move(*input),
                                                      core_.store.get());
   StepJob job;
@@ -331,7 +348,7 @@ void WorkflowRunner::dispatch(const Node& node, bool compensation) {
         core->send_from_outside(me, caf::make_message(step_done_atom::value, path, token, std::move(outcome)));
     };
   }
-  after_commit([this, job = std::move(job)]() mutable { self_->send(core_.step_workers, run_atom::value, std::move(job)); });
+  after_dispatch(path, token, [this, job = std::move(job)]() mutable { self_->send(core_.step_workers, run_atom::value, std::move(job)); });
 }
 
 void WorkflowRunner::on_step_done(const std::string& path, uint64_t token, StepOutcome outcome) {
@@ -400,6 +417,10 @@ void WorkflowRunner::start_child(const std::string& path, const std::string& def
     return;
   }
   const std::string child_id = state_.id + "/" + path;
+  if (std::get<WorkflowWrite>(prepared).epoch == 0) {
+    start_remote_child(path, definition, input, token);  // the child's shard is another node's
+    return;
+  }
   self_->request(core_.store_writer, caf::infinite, write_atom::value, std::move(std::get<WorkflowWrite>(prepared)))
       .then([this, path, token, child_id](WriteResult written) {
         if (written == WriteResult::ok) {
@@ -624,13 +645,14 @@ void WorkflowRunner::commit() {
   ++idle_token_;
   const bool ended = terminal();
   ++commits_in_flight_;
-  self_->request(core_.store_writer, caf::infinite, write_atom::value, core_.make_write(state_))
+  self_->request(core_.store_writer, caf::infinite, write_atom::value, core_.make_write(state_, epoch_))
       .then([this, effects = std::move(effects), ended, pending = core_.commits_pending->enter()](WriteResult written) mutable {
         --commits_in_flight_;
         if (written != WriteResult::ok) {
           // Another owner holds a newer epoch (or the engine is stopping): this one steps down.
           log_json(spdlog::level::warn, {{"event", "instance_fenced"}, {"workflow_id", state_.id},
-                                         {"epoch", core_.epoch}, {"detail", std::string(to_string(written))}});
+                                         {"epoch", epoch_}, {"detail", std::string(to_string(written))}});
+          if (written == WriteResult::stale_epoch) core_.shard_fenced(state_.id);
           self_->quit();
           return;
         }
@@ -638,10 +660,36 @@ void WorkflowRunner::commit() {
         if (ended) {
           core_.notify_changed();
           if (commits_in_flight_ == 0) self_->quit();
+        } else if (handing_off_) {
+          quit_if_handed_off();
         } else {
           arm_passivation();
         }
       });
+}
+
+// Effects that start work (a step's job, a breaker's permit, a child) are held back while the
+// workflow is being handed to another node: the snapshot says the step runs, so the new owner
+// dispatches it. A job that does leave is marked sent, so a hand-over waits for its result.
+void WorkflowRunner::after_dispatch(const std::string& path, uint64_t token, std::function<void()> effect) {
+  after_commit([this, path, token, effect = std::move(effect)] {
+    if (handing_off_) return;
+    auto flight = in_flight_.find(path);
+    if (flight != in_flight_.end() && flight->second.token == token) flight->second.sent = true;
+    effect();
+  });
+}
+
+void WorkflowRunner::begin_handoff() {
+  handing_off_ = true;
+  quit_if_handed_off();
+}
+
+void WorkflowRunner::quit_if_handed_off() {
+  if (commits_in_flight_ > 0) return;
+  for (const auto& [path, flight] : in_flight_)
+    if (flight.sent) return;  // its result is still to come
+  self_->quit();
 }
 
 }  // namespace actorflow

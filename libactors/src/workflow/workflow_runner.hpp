@@ -41,12 +41,17 @@ class WorkflowRunner {
 
   bool terminal() const { return is_terminal(state_.status); }
 
+  // The workflow's shard goes to another node: start nothing more, let the steps already sent
+  // finish and be committed, then stop (the supervisor bounds how long this may take).
+  void begin_handoff();
+
  private:
   enum class Progress { done, waiting };
   struct InFlight {
     uint64_t token = 0;
     TimerId timer = 0;
     int64_t dispatched_ms = 0;
+    bool sent = false;  // the job (or breaker request, or child start) left the instance
   };
 
   // Walking the definition.
@@ -65,6 +70,8 @@ class WorkflowRunner {
   void step_failed(const Node& node, const StepOutcome& outcome, int64_t duration_ms);
   void schedule_retry(const Node& node, Millis delay, TimerKind kind);
   void start_child(const std::string& path, const std::string& definition, const Json& input);
+  // Cluster: asks the owner of the child's shard to start it (src/cluster/remote_child_start.cpp).
+  void start_remote_child(const std::string& path, const std::string& definition, const Json& input, uint64_t token);
   void child_ended(const std::string& path, const std::optional<StoredSnapshot>& child);
   void quarantine(const std::string& workflow_id, const std::string& snapshot, const std::string& error);
 
@@ -103,6 +110,12 @@ class WorkflowRunner {
   uint64_t new_flight(const std::string& path);
   void clear_flight(const std::string& path);
   void after_commit(std::function<void()> effect) { outbox_.push_back(std::move(effect)); }
+  void after_dispatch(const std::string& path, uint64_t token, std::function<void()> effect);
+  void quit_if_handed_off();
+  // Sends the step to a node of the cluster that runs `handler` (src/cluster/remote_step_dispatch.cpp);
+  // fails it (retryably) at once when no connected node does.
+  void dispatch_remote(const std::string& handler, const std::string& path, int attempt, bool compensation,
+                       const Json& input, uint64_t token);
   void commit();
   void index(const Node& node);
 
@@ -113,6 +126,8 @@ class WorkflowRunner {
   std::map<std::string, const Node*> nodes_;  // steps and children by path
   std::map<std::string, InFlight> in_flight_;
   uint64_t next_token_ = 1;
+  uint64_t epoch_ = 0;          // the epoch this incarnation writes with (its shard's when it loaded)
+  bool handing_off_ = false;
   bool timing_out_ = false;
   int commits_in_flight_ = 0;
   uint64_t idle_token_ = 0;    // bumped by every commit: a passivation check with an older one is stale

@@ -41,6 +41,7 @@ Json to_json(const HistoryEvent& e) {
   if (!e.to.empty()) j["to"] = e.to;
   if (e.duration_ms >= 0) j["duration_ms"] = e.duration_ms;
   if (!e.detail.empty()) j["detail"] = e.detail;
+  if (!e.node.empty()) j["node"] = e.node;
   return j;
 }
 
@@ -148,13 +149,14 @@ std::string encode_event(const HistoryEvent& e) {
   m.set_to(e.to);
   m.set_duration_ms(e.duration_ms);
   m.set_detail(e.detail);
+  m.set_node(e.node);
   return m.SerializeAsString();
 }
 
 std::optional<HistoryEvent> decode_event(const std::string& bytes) {
   pb::HistoryEvent m;
   if (!m.ParseFromString(bytes)) return std::nullopt;
-  return HistoryEvent{m.seq(), m.at_ms(), m.type(), m.step(), m.attempt(), m.from(), m.to(), m.duration_ms(), m.detail()};
+  return HistoryEvent{m.seq(), m.at_ms(), m.type(), m.step(), m.attempt(), m.from(), m.to(), m.duration_ms(), m.detail(), m.node()};
 }
 
 int64_t next_wake_ms(const WorkflowState& s) {

@@ -3,6 +3,9 @@
 #include <actorflow/atoms.hpp>
 #include <actorflow/logging.hpp>
 
+#include "cluster/cluster_messages.hpp"
+#include "cluster/cluster_routing.hpp"
+#include "cluster/cluster_state.hpp"
 #include "workflow/engine_core.hpp"
 #include "store/store_reader.hpp"
 #include "store/store_writer.hpp"
@@ -17,18 +20,28 @@
 namespace actorflow {
 namespace {
 
+using handoff_deadline_atom = caf::atom_constant<caf::atom("hodeadline")>;  // a hand-over took too long
+
+// A shard whose instances are being stopped (its lease is lost or handed over).
+struct ShardStop {
+  std::set<std::string> running;                // instances not down yet
+  std::vector<caf::response_promise> promises;  // answered once none is left
+};
+
 struct SupervisorState {
   std::map<std::string, caf::actor> instances;
   std::map<caf::actor_addr, std::string> ids;
   std::map<std::string, std::deque<int64_t>> restarts_ms;  // recent restart times per workflow
   std::set<std::string> notified;  // running instances sent a signal notice: an instance that
                                    // stopped to passivate may have dropped it unread
+  std::map<int32_t, ShardStop> stopping;
   static inline const char* name = "workflow-supervisor";
 };
 
 using Self = caf::stateful_actor<SupervisorState>;
 
 void run_instance(Self* self, Engine::Core& core, const std::string& id, InstanceStart start) {
+  if (core.write_epoch(id) == 0) return;  // its shard is not this node's (any more)
   auto instance = spawn_workflow_instance(self, core, id, start);
   self->state.instances[id] = instance;
   if (start == InstanceStart::restarted) ++core.counters.instance_restarts;
@@ -54,7 +67,7 @@ void write_dead_letter(Self* self, Engine::Core& core, const std::string& id, co
   state->unsaved_dead_letter = DeadLetter{id, reason, core.clock->now_ms()};
   core.record(*state, std::move(event));
   const std::string parent_id = state->parent_id, parent_path = state->parent_path;
-  self->request(core.store_writer, caf::infinite, write_atom::value, core.make_write(*state))
+  self->request(core.store_writer, caf::infinite, write_atom::value, core.make_write(*state, core.write_epoch(id)))
       .then([self, &core, parent_id, parent_path](WriteResult) {
         core.notify_changed();
         if (!parent_id.empty()) self->send(self, child_done_atom::value, parent_id, parent_path);
@@ -74,6 +87,19 @@ void on_instance_down(Self* self, Engine::Core& core, const caf::down_msg& down)
   self->state.ids.erase(it);
   self->state.instances.erase(id);
   const bool notified = self->state.notified.erase(id) == 1;
+  if (core.cluster) {
+    auto stop = self->state.stopping.find(core.cluster->shard_of(id));
+    if (stop != self->state.stopping.end() && stop->second.running.erase(id) == 1) {
+      if (stop->second.running.empty()) {
+        for (auto& promise : stop->second.promises) promise.deliver(true);
+        self->state.stopping.erase(stop);
+      }
+      // Stopped on purpose: its shard went elsewhere. If this node has taken the shard again
+      // meanwhile, the spawn it asked for found this instance still here: run it now.
+      if (core.write_epoch(id) != 0) run_instance(self, core, id, InstanceStart::recovered);
+      return;
+    }
+  }
   if (!down.reason || down.reason == caf::exit_reason::normal) {
     self->state.restarts_ms.erase(id);
     // A terminal workflow loads, sees it has ended and stops again: cheap, and no signal is lost.
@@ -115,6 +141,27 @@ caf::response_promise ping_instances(Self* self) {
   return promise;
 }
 
+// Stops every instance of `shard`: at once, or (hand_over) each after its running steps, within
+// handoff_timeout. The promise is answered once none runs.
+caf::response_promise stop_shard(Self* self, Engine::Core& core, int32_t shard, bool hand_over) {
+  auto promise = self->make_response_promise();
+  ShardStop& stop = self->state.stopping[shard];
+  stop.promises.push_back(promise);
+  for (auto& [id, instance] : self->state.instances) {
+    if (core.cluster->shard_of(id) != shard) continue;
+    stop.running.insert(id);
+    if (hand_over) self->send(instance, handoff_atom::value);
+    else self->send_exit(instance, caf::exit_reason::kill);
+  }
+  if (stop.running.empty()) {
+    for (auto& p : stop.promises) p.deliver(true);
+    self->state.stopping.erase(shard);
+  } else if (hand_over) {
+    self->delayed_send(self, core.cluster->options().handoff_timeout, handoff_deadline_atom::value, shard);
+  }
+  return promise;
+}
+
 caf::behavior workflow_supervisor(Self* self, Engine::Core* core) {
   self->set_down_handler([=](caf::down_msg& down) { on_instance_down(self, *core, down); });
   self->set_exit_handler([=](caf::exit_msg& exit) {
@@ -129,6 +176,20 @@ caf::behavior workflow_supervisor(Self* self, Engine::Core* core) {
       [=](child_done_atom a, const std::string& parent_id, const std::string& path) {
         auto it = self->state.instances.find(parent_id);
         if (it != self->state.instances.end()) self->send(it->second, a, path);
+        else if (core->write_epoch(parent_id) == 0) forward_child_done(*core, parent_id, path);
+      },
+      [=](shard_atom, int32_t shard, bool hand_over) -> caf::result<bool> {
+        return stop_shard(self, *core, shard, hand_over);
+      },
+      [=](handoff_deadline_atom, int32_t shard) {
+        auto stop = self->state.stopping.find(shard);
+        if (stop == self->state.stopping.end()) return;
+        log_json(spdlog::level::warn, {{"event", "handoff_timed_out"}, {"shard", shard},
+                                       {"instances", stop->second.running.size()}});
+        for (const auto& id : stop->second.running) {
+          auto it = self->state.instances.find(id);
+          if (it != self->state.instances.end()) self->send_exit(it->second, caf::exit_reason::kill);
+        }
       },
       [=](signal_atom a, const std::string& id) {
         auto it = self->state.instances.find(id);

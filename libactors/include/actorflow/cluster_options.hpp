@@ -1,0 +1,43 @@
+#pragma once
+// How an Engine takes part in a cluster: nodes that share one store (Redis) and split the
+// workflows between them by shard. Each node owns the shards whose leases it holds; it runs their
+// workflows, and forwards calls for other shards to their owners through CAF's middleman.
+#include <actorflow/clock.hpp>
+#include <actorflow/coordination.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace actorflow {
+
+struct ClusterOptions {
+  std::shared_ptr<Coordination> coordination;  // required: the store's (make_redis_coordination)
+  int shards = 16;                             // every node of a cluster must agree
+  // The node gateway (the actor other nodes talk to) is published here; port 0: any free port.
+  std::string listen_host = "127.0.0.1";
+  uint16_t listen_port = 0;
+  std::string advertise_host;                  // what other nodes connect to; empty: listen_host
+  Millis lease_ttl{5'000};                     // a shard whose owner stops renewing is free after this
+  Millis heartbeat_interval{1'000};            // membership heartbeat and lease renewal; < lease_ttl / 2
+  Millis peer_timeout{5'000};                  // a peer that sends nothing this long is cut off
+  Millis route_timeout{10'000};                // a call forwarded to a shard owner waits this long for one
+  Millis handoff_timeout{5'000};               // handing a shard over waits this long for running steps
+  // Handlers other nodes run for this one: its workflows may name them, and their steps are
+  // dispatched to a node that runs them (and does not list them here), even when this node has
+  // registered one of the same name itself.
+  std::vector<std::string> remote_handlers;
+};
+
+// What a node knows of its cluster (Engine::cluster_status).
+struct ClusterStatus {
+  bool enabled = false;
+  std::string node_id;
+  int shards = 0;
+  std::vector<NodeRecord> members;  // as last read, by id
+  std::vector<ShardLease> leases;   // as last read, shard 0 first
+  std::vector<int> owned;           // shards this node runs workflows of now
+};
+
+}  // namespace actorflow

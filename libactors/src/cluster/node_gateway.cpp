@@ -1,0 +1,144 @@
+#include "cluster/node_gateway.hpp"
+
+#include <actorflow/logging.hpp>
+
+#include "cluster/cluster_messages.hpp"
+#include "cluster/cluster_routing.hpp"
+#include "cluster/cluster_state.hpp"
+#include "store/store_writer.hpp"
+#include "workflow/messages.hpp"
+
+#include <caf/all.hpp>
+
+namespace actorflow {
+namespace {
+
+constexpr auto kSchedulerWait = std::chrono::seconds(60);
+
+std::string not_owner(int shard) { return kNotOwner + std::to_string(shard); }
+
+// A forwarded start: stored here (this node owns the shard), then run.
+caf::response_promise start(caf::event_based_actor* self, Engine::Core& core, const std::string& definition,
+                            const std::string& id, const std::string& input_json, const std::string& parent_id,
+                            const std::string& parent_path) {
+  auto promise = self->make_response_promise();
+  Json input = Json::parse(input_json, nullptr, /*allow_exceptions=*/false);
+  if (input.is_discarded()) {
+    promise.deliver(false, std::string("the forwarded input of '" + id + "' is not JSON"));
+    return promise;
+  }
+  if (core.draining) {
+    promise.deliver(false, std::string("the owner is draining: '" + id + "' was not started"));
+    return promise;
+  }
+  auto prepared = core.make_start_write(definition, id, std::move(input), parent_id, parent_path);
+  if (auto* problem = std::get_if<Status>(&prepared)) {
+    promise.deliver(false, problem->message());
+    return promise;
+  }
+  WorkflowWrite& write = std::get<WorkflowWrite>(prepared);
+  const int shard = write.shard;
+  if (write.epoch == 0) {
+    promise.deliver(false, not_owner(shard));
+    return promise;
+  }
+  self->request(core.store_writer, caf::infinite, write_atom::value, std::move(write))
+      .then([&core, promise, id, shard](WriteResult written) mutable {
+        if (written == WriteResult::ok) {
+          ++core.counters.workflows_started;
+          core.send_from_outside(core.supervisor, caf::make_message(spawn_atom::value, id, false));
+          promise.deliver(true, std::string());
+        } else if (written == WriteResult::exists) {
+          promise.deliver(true, std::string(kStartExisted));
+        } else if (written == WriteResult::stale_epoch) {
+          promise.deliver(false, not_owner(shard));
+        } else {
+          promise.deliver(false, "start of '" + id + "' not stored: " + std::string(to_string(written)));
+        }
+      });
+  return promise;
+}
+
+// A step another node's instance sends here: run by this node's step workers, the outcome sent
+// back to the instance.
+void run_remote_step(Engine::Core& core, const std::string& handler, const std::string& workflow_id,
+                     const std::string& path, int32_t attempt, bool compensation, const std::string& input_json,
+                     uint64_t token, const caf::actor& reply_to) {
+  std::weak_ptr<Engine::Core> weak_core = core.shared_from_this();
+  CompleteFn reply = [weak_core, reply_to, path, token](StepOutcome outcome) {
+    auto core = weak_core.lock();
+    if (!core) return;
+    core->send_from_outside(reply_to, caf::make_message(rstep_done_atom::value, path, token, outcome.ok,
+                                                        outcome.ok ? outcome.output.dump(-1, ' ', false, Json::error_handler_t::replace)
+                                                                   : std::string(),
+                                                        outcome.error, outcome.retryable));
+  };
+  Json input = Json::parse(input_json, nullptr, /*allow_exceptions=*/false);
+  StepJob job;
+  job.handler = core.find_sync_handler(handler);
+  if (!job.handler) job.async_handler = core.find_async_handler(handler);
+  if (input.is_discarded() || (!job.handler && !job.async_handler)) {
+    reply(StepOutcome::failure(input.is_discarded() ? "the step's input did not arrive as JSON"
+                                                    : "node " + core.cluster->node_id() + " does not run handler '" + handler + "'",
+                               true));
+    return;
+  }
+  job.context = std::make_shared<const StepContext>(workflow_id, path, attempt, compensation, std::move(input), core.store.get());
+  job.complete = std::move(reply);
+  job.reply_to = reply_to;
+  job.path = path;
+  job.token = token;
+  core.send_from_outside(core.step_workers, caf::make_message(run_atom::value, std::move(job)));
+}
+
+caf::behavior node_gateway(caf::event_based_actor* self, Engine::Core* core) {
+  return {
+      [=](fwd_start_atom, const std::string& definition, const std::string& id, const std::string& input,
+          const std::string& parent_id, const std::string& parent_path) -> caf::result<bool, std::string> {
+        return start(self, *core, definition, id, input, parent_id, parent_path);
+      },
+      [=](fwd_signal_atom, const std::string& id) {
+        if (core->write_epoch(id) != 0) self->send(core->supervisor, signal_atom::value, id);
+      },
+      [=](fwd_child_atom, const std::string& parent_id, const std::string& path) {
+        if (core->write_epoch(parent_id) != 0) self->send(core->supervisor, child_done_atom::value, parent_id, path);
+      },
+      [=](fwd_retry_atom, const std::string& id, const std::string& by) -> caf::result<bool, std::string> {
+        auto promise = self->make_response_promise();
+        // The retry reads the store and waits for its commit: on a thread of its own.
+        self->spawn<caf::detached>([core, id, by, promise](caf::event_based_actor* worker) mutable {
+          if (core->write_epoch(id) == 0) {
+            promise.deliver(false, not_owner(core->cluster->shard_of(id)));
+          } else {
+            const Status retried = core->retry_here(id, by);
+            promise.deliver(retried.is_ok(), retried.is_ok() ? std::string() : retried.message());
+          }
+          worker->quit();
+        });
+        return promise;
+      },
+      [=](fwd_sched_atom, const caf::message& command) -> caf::result<bool, std::string> {
+        auto promise = self->make_response_promise();
+        if (core->cluster->epoch_of_shard(0) == 0) {
+          promise.deliver(false, not_owner(0));
+          return promise;
+        }
+        self->request(core->scheduler, kSchedulerWait, command)
+            .then([promise](const std::string& error) mutable { promise.deliver(error.empty(), error); },
+                  [promise](caf::error& e) mutable { promise.deliver(false, "scheduler: " + to_string(e)); });
+        return promise;
+      },
+      [=](rstep_atom, const std::string& handler, const std::string& workflow_id, const std::string& path,
+          int32_t attempt, bool compensation, const std::string& input, uint64_t token, const caf::actor& reply_to) {
+        run_remote_step(*core, handler, workflow_id, path, attempt, compensation, input, token, reply_to);
+      },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_node_gateway(caf::actor_system& system, Engine::Core& core) {
+  return system.spawn(node_gateway, &core);
+}
+
+}  // namespace actorflow
