@@ -84,6 +84,7 @@ TimelineEvent timeline_event(const nlohmann::json& event) {
   e.to = field<std::string>(event, "to", "");
   e.duration_ms = field<int64_t>(event, "duration_ms", -1);
   e.detail = field<std::string>(event, "detail", "");
+  e.node = field<std::string>(event, "node", "");
   return e;
 }
 
@@ -161,7 +162,15 @@ std::vector<std::string> render_timeline(const std::vector<TimelineEvent>& event
   if (events.empty()) return lines;
   TimelineLayout layout = layout_for(events);
   int64_t origin = events.front().at_ms;
-  for (const auto& event : events) lines.push_back(render_event(event, origin, layout));
+  const bool moved = std::any_of(events.begin(), events.end(), [&](const TimelineEvent& e) {
+    return !e.node.empty() && e.node != events.front().node;
+  });
+  std::string node;
+  for (const auto& event : events) {
+    lines.push_back(render_event(event, origin, layout));
+    if (moved && !event.node.empty() && event.node != node) lines.back() += "  @" + event.node;
+    if (!event.node.empty()) node = event.node;
+  }
   return lines;
 }
 

@@ -11,7 +11,7 @@
 namespace actorflow::cli {
 
 // One history event as the API sends it ({"seq","at_ms","type","step","attempt","from","to",
-// "duration_ms","detail"}); a missing or mistyped field takes its default.
+// "duration_ms","detail","node"}); a missing or mistyped field takes its default.
 struct TimelineEvent {
   uint64_t seq = 0;
   int64_t at_ms = 0;
@@ -22,6 +22,7 @@ struct TimelineEvent {
   std::string to;
   int64_t duration_ms = -1;
   std::string detail;
+  std::string node;  // the node that recorded it (empty: not said)
 };
 
 TimelineEvent timeline_event(const nlohmann::json& event);
@@ -48,7 +49,9 @@ std::string relative_time(int64_t at_ms, int64_t origin_ms);
 //   "  +0.022s ~   compensation_completed  charge #1  compensating -> compensated  (1.500s)"
 std::string render_event(const TimelineEvent& event, int64_t origin_ms, const TimelineLayout& layout);
 
-// Every event, times relative to the first one.
+// Every event, times relative to the first one. When more than one node recorded the history (a
+// cluster moved the workflow), the first line and each line where the node changes end with
+// "  @<node>".
 std::vector<std::string> render_timeline(const std::vector<TimelineEvent>& events);
 
 }  // namespace actorflow::cli

@@ -104,3 +104,26 @@ TEST(TimelineTest, DetailOnSeveralLinesStaysOnOne) {
 }
 
 TEST(TimelineTest, EmptyHistoryRendersNothing) { EXPECT_TRUE(render_timeline({}).empty()); }
+
+TEST(TimelineTest, AHistoryRecordedByTwoNodesSaysWhereItMoved) {
+  auto on = [](TimelineEvent e, std::string node) {
+    e.node = std::move(node);
+    return e;
+  };
+  std::vector<TimelineEvent> events{
+      on(event(1000, "workflow_started", "", 0, "", "running"), "node-1"),
+      on(event(1002, "step_dispatched", "charge", 1), "node-1"),
+      on(event(3000, "workflow_recovered", "", 0, "", "running", -1, "resumed by node-2, epoch 9"), "node-2"),
+      on(event(3001, "step_redispatched", "charge", 2), "node-2"),
+  };
+  auto lines = render_timeline(events);
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_TRUE(lines[0].ends_with("  @node-1")) << lines[0];
+  EXPECT_EQ(lines[1].find('@'), std::string::npos) << lines[1];
+  EXPECT_TRUE(lines[2].ends_with("  @node-2")) << lines[2];
+  EXPECT_EQ(lines[3].find('@'), std::string::npos) << lines[3];
+
+  // One node throughout: nothing to say.
+  events.resize(2);
+  for (const auto& line : render_timeline(events)) EXPECT_EQ(line.find('@'), std::string::npos) << line;
+}
