@@ -13,18 +13,23 @@ EffectRecorder::EffectRecorder(actorflow::Store& store, std::string node_id)
 
 Json EffectRecorder::apply(const actorflow::StepContext& step, const std::string& handler,
                            const std::function<Json()>& effect) {
-  inject_faults(step, handler);
   const std::string key = step.idempotency_key();
-  const Json record = step.once(kEffectPrefix + key, [&] {
-    Json result = effect();
-    // Noted when the effect is applied, so a run that dies before this point leaves no trace.
-    store_.ledger_put(kRunPrefix + key + "/" + run_prefix_ + std::to_string(++runs_), Json{{"handler", handler}}.dump());
-    return Json{{"handler", handler},
-                {"workflow_id", step.workflow_id()},
-                {"step", step.step_path()},
-                {"result", std::move(result)}};
-  });
-  return record.at("result");
+  const std::string run_id = run_prefix_ + std::to_string(++runs_);
+  store_.ledger_put(kAttemptPrefix + key + "/" + run_id, Json{{"handler", handler}}.dump());
+  inject_faults(step, handler);
+  if (const auto recorded = store_.ledger_get(kEffectPrefix + key)) return Json::parse(*recorded).at("result");
+  const Json record{{"handler", handler},
+                    {"workflow_id", step.workflow_id()},
+                    {"step", step.step_path()},
+                    {"result", effect()}};
+  if (store_.ledger_put(kEffectPrefix + key, record.dump())) {
+    // This call applied it. Noted after, so a process that dies in between leaves no run (the
+    // effect holds all the same).
+    store_.ledger_put(kRunPrefix + key + "/" + run_id, Json{{"handler", handler}}.dump());
+    return record.at("result");
+  }
+  // Another call applied it first (a node that was stopped resumed this one): that one holds.
+  return Json::parse(store_.ledger_get(kEffectPrefix + key).value()).at("result");
 }
 
 std::optional<Json> EffectRecorder::forward_effect(const actorflow::StepContext& compensation) const {

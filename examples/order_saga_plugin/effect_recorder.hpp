@@ -1,10 +1,16 @@
 #pragma once
 // The example handlers' effects, kept in the engine store's idempotency ledger so that a test (or
-// a person with sqlite3) can see what ran, once per idempotency key, and what was undone:
-//   effect/<idempotency key>         {"handler", "workflow_id", "step", "result"}: the effect that
-//                                    holds (StepContext::once: recorded once, the first record wins)
-//   run/<idempotency key>/<run id>   {"handler"}: one entry each time an effect was applied; more
-//                                    than one under a key means it ran twice
+// a person with sqlite3) can see what ran, once per idempotency key, and what was undone. The
+// handlers act as services that take an idempotency key do: the first application under a key is
+// the only one (its record is written with put-if-absent, atomically), and a repeat (a retry, a
+// step dispatched again after a crash, a node that was stopped and resumes its handler after
+// another node took the workflow over) gets the first one's result.
+//   effect/<idempotency key>          {"handler", "workflow_id", "step", "result"}: the effect that
+//                                     holds
+//   run/<idempotency key>/<run id>    {"handler"}: the process that applied it (one entry: more than
+//                                     one would mean it was applied twice)
+//   attempt/<idempotency key>/<run id> {"handler"}: one entry each time a handler was called for the
+//                                     key (more than one: the step ran again, at least once)
 // The idempotency key is "<workflow id>/<step path>", plus "#compensate" for an undo. Thread-safe.
 #include <actorflow/json.hpp>
 #include <actorflow/step_handler.hpp>
@@ -20,6 +26,7 @@ namespace order_saga_plugin {
 
 inline constexpr const char* kEffectPrefix = "effect/";
 inline constexpr const char* kRunPrefix = "run/";
+inline constexpr const char* kAttemptPrefix = "attempt/";
 
 class EffectRecorder {
  public:

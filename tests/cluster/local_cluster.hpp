@@ -1,8 +1,9 @@
 #pragma once
 // A cluster of real actorflow-node processes on loopback for tests: one redis-server (a free
-// port, its own directory), and nodes started on it with cluster.enabled, each with its own config
-// and log in one temp dir, HTTP and cluster ports chosen by the system. Nodes can be killed
-// (SIGKILL), paused (SIGSTOP) and resumed, stopped cleanly, and started again.
+// port, its own directory, every write on disk before it is acknowledged), and nodes started on
+// it with cluster.enabled, each with its own config and log in one temp dir, HTTP and cluster
+// ports chosen by the system. Nodes can be killed (SIGKILL), paused (SIGSTOP) and resumed, stopped
+// cleanly, and started again; Redis can be restarted. Not thread-safe: one thread drives it.
 #include "node_process.hpp"
 #include "redis_server.hpp"
 
@@ -49,6 +50,7 @@ class LocalCluster {
 
   // Reading what the nodes wrote (the example plugin's effects, histories).
   Store& store() const { return *store_; }
+  RedisServer& redis() { return redis_; }
   int shards() const { return shards_; }
   const NodeDir& dir() const { return dir_; }
   std::string store_spec() const;

@@ -319,6 +319,10 @@ RecordedEffects recorded_effects(Store& store, const std::string& workflow_id) {
     const std::string rest = key.substr(std::string("run/").size());
     ++recorded.runs[rest.substr(0, rest.rfind('/'))];
   }
+  for (const auto& [key, value] : store.ledger_scan("attempt/" + scope)) {
+    const std::string rest = key.substr(std::string("attempt/").size());
+    ++recorded.attempts[rest.substr(0, rest.rfind('/'))];
+  }
   return recorded;
 }
 

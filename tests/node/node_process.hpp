@@ -148,6 +148,9 @@ struct RecordedEffects {
   std::map<std::string, std::string> effects;
   // how many times the effect under each idempotency key was applied
   std::map<std::string, int> runs;
+  // how many times a handler was called for each idempotency key (more than once: the step ran
+  // again after a failure, a crash or a move, and its service gave the first result)
+  std::map<std::string, int> attempts;
   Json results;  // the "result" of each effect, by idempotency key
 };
 RecordedEffects recorded_effects(Store& store, const std::string& workflow_id = "");

@@ -188,18 +188,10 @@ int tick(Self* self, Engine::Core& core) {
     // refused by the store, as any write it would make with those epochs, and drops those shards.
     std::vector<HeldLease> held;
     for (const auto& [shard, epoch] : st.owned) held.push_back({shard, epoch});
-    std::vector<bool> kept;
-    try {
-      kept = coordination.renew(me, held, options.lease_ttl);
-    } catch (const StoreUnavailable&) {
-      // Cut off from the store longer than a lease: others may own the shards by now.
-      if (!st.owned.empty() && since(st.renewed_at) > options.lease_ttl) {
-        const std::string why = "no lease renewed for " + std::to_string(since(st.renewed_at).count()) +
-                                " ms (lease_ttl " + std::to_string(options.lease_ttl.count()) + " ms): the store is unreachable";
-        for (auto it = st.owned.begin(); it != st.owned.end();) drop_shard(self, core, (it++)->first, why);
-      }
-      throw;
-    }
+    // Unreachable store: the shards are kept. Their instances can write nothing meanwhile, and
+    // start nothing (effects wait for commits); once the store answers, a renewal refused or a
+    // write refused by the fence tells whether another node took a shard over.
+    const std::vector<bool> kept = coordination.renew(me, held, options.lease_ttl);
     const Millis unrenewed = since(st.renewed_at);
     st.renewed_at = std::chrono::steady_clock::now();
     for (size_t i = 0; i < held.size(); ++i)

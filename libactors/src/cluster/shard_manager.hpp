@@ -4,7 +4,8 @@
 //   1. renews its shard leases and publishes the node's member record; a renewal refused (another
 //      node took the shard after the lease expired, e.g. while this node was stopped) makes the
 //      node drop the shard at once: its instances are killed, and their writes would be refused
-//      by the fence anyway. Unable to reach the store for longer than lease_ttl, it drops them all;
+//      by the fence anyway. While the store is unreachable it keeps its shards (nothing of theirs
+//      can be written or started meanwhile) and learns when it answers;
 //   2. reads the members and leases, connects to new peers' gateways (middleman, with
 //      heartbeats so a hung peer is cut off) and computes the balanced assignment (shard.hpp);
 //   3. hands over the shards the assignment gives to another member it has seen twice in a row:

@@ -18,6 +18,7 @@ constexpr size_t kSignalledPerPollMax = 1'000;
 
 struct WakerState {
   std::map<std::string, int64_t> scheduled;  // workflow id -> wake-up time already on the clock
+  bool store_trouble = false;                // the last poll failed (logged once per outage)
   static inline const char* name = "waker";
 };
 
@@ -39,8 +40,11 @@ void poll(caf::stateful_actor<WakerState>* self, Engine::Core& core) {
     // Signals whose notice may have been lost (sent by another node): the instance reads its inbox.
     for (const auto& id : core.store->signalled_workflows(kSignalledPerPollMax))
       if (core.write_epoch(id) != 0) core.send_from_outside(core.supervisor, caf::make_message(signal_atom::value, id));
+    if (self->state.store_trouble) log_json(spdlog::level::info, {{"event", "waker_poll_recovered"}});
+    self->state.store_trouble = false;
   } catch (const StoreUnavailable& e) {
-    log_json(spdlog::level::warn, {{"event", "waker_poll_failed"}, {"detail", e.what()}});
+    if (!self->state.store_trouble) log_json(spdlog::level::warn, {{"event", "waker_poll_failed"}, {"detail", e.what()}});
+    self->state.store_trouble = true;
   }
   core.schedule(core.options.wake_poll_interval, "waker poll", caf::actor_cast<caf::actor>(self),
                 caf::make_message(poll_atom::value));

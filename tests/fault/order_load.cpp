@@ -1,0 +1,87 @@
+#include "order_load.hpp"
+
+#include <actorflow/json.hpp>
+
+#include <httplib.h>
+
+#include <algorithm>
+#include <chrono>
+
+namespace actorflow::fault {
+namespace {
+
+constexpr const char* kForwardHandlers[] = {"payment.charge", "shipping.create", "notify.confirmation"};
+constexpr const char* kUndoOf[] = {"inventory.release", "payment.refund", "shipping.cancel"};
+constexpr auto kStartGiveUp = std::chrono::seconds(120);
+
+}  // namespace
+
+OrderLoad::OrderLoad(const LiveNodes& nodes, OrderLoadOptions options) : nodes_(nodes), options_(std::move(options)) {}
+
+OrderLoad::~OrderLoad() { stop(); }
+
+void OrderLoad::start() { thread_ = std::thread([this] { run(); }); }
+
+void OrderLoad::stop() {
+  stopping_ = true;
+  if (thread_.joinable()) thread_.join();
+}
+
+std::vector<std::string> OrderLoad::started() const {
+  std::lock_guard lock(mutex_);
+  return started_;
+}
+
+void OrderLoad::run() {
+  std::mt19937_64 rng(options_.seed);
+  std::uniform_real_distribution<double> chance(0.0, 1.0);
+  std::uniform_int_distribution<int> step_ms(0, options_.step_ms_max);
+  std::uniform_int_distribution<size_t> forward(0, 2);
+  const auto interval = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+      std::chrono::duration<double>(1.0 / options_.orders_per_second));
+  auto next = std::chrono::steady_clock::now();
+  for (uint64_t n = 1; !stopping_; ++n) {
+    Json slow = Json::object();
+    for (const char* handler : {"inventory.reserve", "payment.charge", "shipping.create", "notify.confirmation"})
+      slow[handler] = step_ms(rng);
+    Json input{{"sku", "sku-" + std::to_string(n % 7)}, {"amount", 1 + static_cast<int>(n % 50)}, {"slow_ms", slow}};
+    if (chance(rng) < options_.step_failure_probability) {
+      const size_t which = forward(rng);
+      input["fail"] = kForwardHandlers[which];
+      ++step_failures_;
+      if (chance(rng) < options_.compensation_failure_probability / options_.step_failure_probability) {
+        input["fail_retryable"] = kUndoOf[which];  // the compensation of the step before never succeeds
+        ++compensation_failures_;
+      }
+    }
+    const std::string id = options_.id_prefix + "/order-" + std::to_string(n);
+    const std::string body = Json{{"definition", "order_saga"}, {"id", id}, {"input", input}}.dump();
+    if (start_one(id, body, rng)) {
+      std::lock_guard lock(mutex_);
+      started_.push_back(id);
+    }
+    // The load's pace, not a synchronisation. A start that waited (an outage) is not made up for
+    // by a burst: the load stays steady.
+    next = std::max(next + interval, std::chrono::steady_clock::now());
+    std::this_thread::sleep_until(next);
+  }
+}
+
+bool OrderLoad::start_one(const std::string& id, const std::string& body, std::mt19937_64& rng) {
+  const auto give_up = std::chrono::steady_clock::now() + kStartGiveUp;
+  while (std::chrono::steady_clock::now() < give_up) {
+    if (const int port = nodes_.pick(rng); port != 0) {
+      httplib::Client client("127.0.0.1", port);
+      client.set_connection_timeout(std::chrono::seconds(1));
+      client.set_read_timeout(std::chrono::seconds(20));
+      const auto reply = client.Post("/v1/workflows", body, "application/json");
+      if (reply && (reply->status == 201 || reply->status == 200)) return true;
+    }
+    ++start_retries_;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // another node, or the same once it is back
+  }
+  (void)id;
+  return false;
+}
+
+}  // namespace actorflow::fault

@@ -1,0 +1,100 @@
+#include "run_verdict.hpp"
+
+#include "node_process.hpp"
+
+#include <actorflow/json.hpp>
+
+#include <set>
+
+namespace actorflow::fault {
+namespace {
+
+constexpr const char* kForwardSteps[] = {"reserve_inventory", "charge_payment", "create_shipment", "send_confirmation"};
+constexpr size_t kProblemsMax = 20;
+
+void problem(RunVerdict& verdict, const std::string& what) {
+  if (verdict.problems.size() < kProblemsMax) verdict.problems.push_back(what);
+}
+
+std::map<std::string, WorkflowSummary> all_summaries(Store& store) {
+  std::map<std::string, WorkflowSummary> summaries;
+  WorkflowFilter filter;
+  filter.limit = 1000;
+  while (true) {
+    const auto page = store.list_workflows(filter);
+    for (const auto& summary : page) summaries[summary.id] = summary;
+    if (page.size() < 1000) return summaries;
+    filter.after_id = page.back().id;
+  }
+}
+
+}  // namespace
+
+RunVerdict judge_run(Store& store, const std::vector<std::string>& started) {
+  RunVerdict verdict;
+  verdict.started = started.size();
+  const auto summaries = all_summaries(store);
+  std::set<std::string> with_reason;
+  for (const auto& letter : store.dead_letters())
+    if (!letter.reason.empty()) with_reason.insert(letter.workflow_id);
+  const testing::RecordedEffects effects = testing::recorded_effects(store);
+
+  for (const auto& [key, runs] : effects.runs) {
+    if (runs <= 1) continue;
+    ++verdict.applied_twice;
+    problem(verdict, key + ": applied " + std::to_string(runs) + " times");
+  }
+  for (const auto& [key, attempts] : effects.attempts) verdict.steps_run_again += attempts > 1;
+
+  for (const auto& id : started) {
+    const auto it = summaries.find(id);
+    const std::string status = it == summaries.end() ? "missing" : std::string(to_string(it->second.status));
+    ++verdict.by_status[status];
+    const bool terminal = it != summaries.end() && is_terminal(it->second.status);
+    if (!terminal) {
+      ++verdict.lost;
+      problem(verdict, id + ": " + status + " at the end");
+      continue;
+    }
+    if (it->second.status == WorkflowStatus::dead_lettered && with_reason.count(id) == 0) {
+      ++verdict.dead_letters_without_reason;
+      problem(verdict, id + ": dead-lettered without a reason");
+    }
+    // What the order holds: each forward effect, less the ones its compensation undid.
+    int held = 0;
+    bool reserved = false, charged = false;
+    for (const char* step : kForwardSteps) {
+      const std::string key = id + "/" + step;
+      if (effects.effects.count(key) == 0) continue;
+      const auto undo = effects.results.find(key + "#compensate");
+      const bool undone = undo != effects.results.end() && undo->is_object() && undo->value("undone", false);
+      if (undone) continue;
+      ++held;
+      reserved |= std::string(step) == "reserve_inventory";
+      charged |= std::string(step) == "charge_payment";
+    }
+    verdict.reservations_held += reserved;
+    verdict.charges_held += charged;
+    const WorkflowStatus final_status = it->second.status;
+    if (final_status == WorkflowStatus::completed) {
+      verdict.reservations_expected += 1;
+      verdict.charges_expected += 1;
+      if (held != 4) {
+        ++verdict.imbalanced;
+        problem(verdict, id + ": completed but holds " + std::to_string(held) + " of its 4 effects");
+      }
+    } else if (final_status == WorkflowStatus::compensated || final_status == WorkflowStatus::failed) {
+      if (held != 0) {
+        ++verdict.imbalanced;
+        problem(verdict, id + ": " + status + " but still holds " + std::to_string(held) + " effect(s)");
+      }
+    } else {
+      // Dead-lettered: parked for an operator with what it holds; counted as held, not expected.
+      verdict.reservations_expected += reserved;
+      verdict.charges_expected += charged;
+    }
+  }
+  return verdict;
+}
+
+}  // namespace actorflow::fault

@@ -1,0 +1,45 @@
+#pragma once
+// What a fault run must show at its end, read from the store:
+//   - every started workflow reached a terminal state: completed, compensated, or dead-lettered
+//     with a reason in the dead letters (nothing lost, nothing stuck);
+//   - no step's side effect was applied twice (the example plugin's run records: its services
+//     apply an effect once per idempotency key, so this holds if every run of a step, wherever
+//     and whenever it ran, got the same key);
+//   - inventory and payments balance: a completed order holds its reservation, charge, shipment
+//     and confirmation and undid nothing; a compensated order undid every effect it took and holds
+//     nothing; the reservations and charges not undone, over all orders, are exactly those of the
+//     completed orders (and of dead-lettered ones, parked with what they hold).
+#include <actorflow/store.hpp>
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace actorflow::fault {
+
+struct RunVerdict {
+  std::map<std::string, uint64_t> by_status;  // started workflows by final status ("missing": none)
+  uint64_t started = 0;
+  uint64_t lost = 0;                // not terminal, or missing, at the end
+  uint64_t applied_twice = 0;       // effects applied more than once
+  uint64_t steps_run_again = 0;     // idempotency keys whose handler ran more than once (at least
+                                    // once at work: retried, re-dispatched, or resumed on a zombie)
+  uint64_t imbalanced = 0;          // orders whose effects do not match how they ended
+  uint64_t dead_letters_without_reason = 0;
+  int64_t reservations_held = 0;      // stock reservations not released, over all orders
+  int64_t reservations_expected = 0;  // one per completed (or dead-lettered and holding) order
+  int64_t charges_held = 0;           // payments charged and not refunded
+  int64_t charges_expected = 0;
+  std::vector<std::string> problems;  // the first of each kind, naming the workflow
+
+  bool passed() const {
+    return lost == 0 && applied_twice == 0 && imbalanced == 0 && dead_letters_without_reason == 0 &&
+           reservations_held == reservations_expected && charges_held == charges_expected;
+  }
+};
+
+// Reads the final state of `started` (their ids) and of the effects from `store`.
+RunVerdict judge_run(Store& store, const std::vector<std::string>& started);
+
+}  // namespace actorflow::fault
