@@ -21,22 +21,18 @@ std::optional<StepOutcome> run_handler(const StepJob& job, const ActivityGauge::
       return std::nullopt;
     }
     return StepOutcome::success((*job.handler)(*job.context));
-  } catch (const NonRetryableError& e) {
-    return StepOutcome::failure(e.what(), false);
-  } catch (const std::exception& e) {
-    return StepOutcome::failure(e.what(), true);
   } catch (...) {
-    return StepOutcome::failure("handler threw a non-standard exception", true);
+    return outcome_of_current_exception();
   }
 }
 
-caf::behavior step_worker(caf::event_based_actor* self, caf::actor dispatcher, std::shared_ptr<ActivityGauge> gauge) {
+caf::behavior step_worker(caf::event_based_actor* self, caf::actor dispatcher) {
   self->send(dispatcher, ready_atom::value, caf::actor_cast<caf::actor>(self));
   return {
       [=](run_atom, const StepJob& job) {
-        // Left after the result is sent: a drain that sees no step running finds every result
-        // already in its instance's mailbox.
-        auto running = gauge->enter();
+        // Entered by the dispatcher at the hand-over, left after the result is sent: a drain that
+        // sees no step running finds every result already in its instance's mailbox.
+        const ActivityGauge::Token running = job.running;
         if (auto outcome = run_handler(job, running); outcome && job.async_handler) {
           job.complete(std::move(*outcome));
         } else if (outcome) {
@@ -57,13 +53,20 @@ struct DispatcherState {
 caf::behavior step_dispatcher(caf::stateful_actor<DispatcherState>* self, int workers, int queue_max,
                               std::shared_ptr<ActivityGauge> gauge) {
   for (int i = 0; i < workers; ++i)
-    self->spawn<caf::detached + caf::linked>(step_worker, caf::actor_cast<caf::actor>(self), gauge);
+    self->spawn<caf::detached + caf::linked>(step_worker, caf::actor_cast<caf::actor>(self));
+  // The job counts as running from here, so that a job on its way to a worker is not missed.
+  auto hand_over = [=](const caf::actor& worker, StepJob job) {
+    job.running = gauge->enter();
+    self->send(worker, run_atom::value, std::move(job));
+  };
   return {
       [=](drain_atom) { self->state.draining = true; },
+      // Answered after every job sent before has been handed to a worker or queued.
+      [=](ping_atom) { return true; },
       [=](run_atom, StepJob& job) {
         auto& st = self->state;
         if (!st.idle.empty() && !st.draining) {
-          self->send(st.idle.back(), run_atom::value, std::move(job));
+          hand_over(st.idle.back(), std::move(job));
           st.idle.pop_back();
         } else if (static_cast<int>(st.queue.size()) >= queue_max) {
           self->send(job.reply_to, step_done_atom::value, job.path, job.token,
@@ -78,13 +81,25 @@ caf::behavior step_dispatcher(caf::stateful_actor<DispatcherState>* self, int wo
           st.idle.push_back(worker);
           return;
         }
-        self->send(worker, run_atom::value, std::move(st.queue.front()));
+        hand_over(worker, std::move(st.queue.front()));
         st.queue.pop_front();
       },
   };
 }
 
 }  // namespace
+
+StepOutcome outcome_of_current_exception() {
+  try {
+    throw;
+  } catch (const NonRetryableError& e) {
+    return StepOutcome::failure(e.what(), false);
+  } catch (const std::exception& e) {
+    return StepOutcome::failure(e.what(), true);
+  } catch (...) {
+    return StepOutcome::failure("handler threw a non-standard exception", true);
+  }
+}
 
 caf::actor spawn_step_worker_pool(caf::actor_system& system, int workers, int queue_max,
                                   std::shared_ptr<ActivityGauge> running) {
