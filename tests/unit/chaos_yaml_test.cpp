@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 
 using namespace actorflow;
@@ -110,4 +111,13 @@ TEST(ChaosYaml, FilesAreNamedInTheirProblems) {
   auto missing = load_chaos_file(dir.file("missing.yaml"));
   ASSERT_EQ(missing.problems.size(), 1u);
   EXPECT_EQ(missing.problems[0].rfind(dir.file("missing.yaml") + ": cannot read", 0), 0u) << missing.problems[0];
+}
+
+TEST(ChaosYaml, TheExampleConfigLoads) {
+  // config/ of the source tree: this file is tests/unit/chaos_yaml_test.cpp.
+  const auto path = std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "config" / "chaos.yaml";
+  auto loaded = load_chaos_file(path.string());
+  ASSERT_TRUE(loaded.ok()) << loaded.problems.front();
+  EXPECT_EQ(loaded.config->seed, 7u);
+  EXPECT_EQ(loaded.config->policies.size(), 5u);
 }
