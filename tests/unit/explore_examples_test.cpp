@@ -103,7 +103,8 @@ TEST(ExploreExamples, TheOrderSagaKeepsTheServicesConsistentAtEveryFailurePoint)
   EXPECT_TRUE(report.ok()) << report.describe();
   // 4 steps x 4 variants; then 4 variants in each compensation a step failing for good causes
   // (charge: reserve; ship: charge, reserve; confirm: ship, charge, reserve).
-  EXPECT_EQ(report.points_explored, 16 + 4 * (1 + 2 + 3));
+  EXPECT_EQ(report.points_explored, 16 + 4 * (1 + 2 + 3))
+      << Violation{{}, {}, report.clean_run.info, report.clean_run.history}.describe();
   std::cout << "order saga: " << report.points_explored << " failure points in " << report.elapsed.count() << " ms\n";
 }
 

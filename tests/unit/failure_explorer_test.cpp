@@ -183,7 +183,8 @@ TEST(FailureExplorer, ExploresTimeoutsWhenAsked) {
   options.variants = {FaultVariant::hang, FaultVariant::drop_reply};
   auto report = explore_shop(false, options);
   EXPECT_TRUE(report.ok()) << report.describe();
-  EXPECT_EQ(report.points_explored, 4 * 2);
+  EXPECT_EQ(report.points_explored, 4 * 2)
+      << Violation{{}, {}, report.clean_run.info, report.clean_run.history}.describe();
   for (const auto& point : report.points) EXPECT_EQ(point.faults.size(), 1u);
 }
 

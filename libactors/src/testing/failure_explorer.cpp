@@ -40,6 +40,7 @@ class Search {
 
   void run() {
     RunOutcome clean = run_point(FailurePoint{});
+    report_.clean_run = clean.result;
     for (bool compensations : {false, true})
       for (const auto& attempt : dispatched(clean.result.history, compensations)) add_points({}, attempt);
     while (!queue_.empty()) {

@@ -40,8 +40,10 @@ bool Engine::await_quiet(Millis real_wait) const {
   int quiet_rounds = 0;
   while (quiet_rounds < 2) {
     if (std::chrono::steady_clock::now() >= until) return false;
-    const bool idle_at_start = core.steps_running->value() == 0 && core.commits_pending->value() == 0;
+    // Entries first: work that begins after this read changes the count; work that began before
+    // and has not ended makes the round start busy.
     const uint64_t entered_at_start = entered();
+    const bool idle_at_start = core.steps_running->value() == 0 && core.commits_pending->value() == 0;
     std::vector<caf::actor> breakers;
     {
       std::shared_lock lock(core.registry_mutex);

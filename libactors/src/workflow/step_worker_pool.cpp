@@ -47,6 +47,12 @@ struct DispatcherState {
   std::deque<StepJob> queue;
   std::vector<caf::actor> idle;
   bool draining = false;
+  std::vector<caf::response_promise> pings;  // answered once the queue is empty
+
+  void answer_pings() {
+    for (auto& ping : pings) ping.deliver(true);
+    pings.clear();
+  }
   static inline const char* name = "step-dispatcher";
 };
 
@@ -60,9 +66,16 @@ caf::behavior step_dispatcher(caf::stateful_actor<DispatcherState>* self, int wo
     self->send(worker, run_atom::value, std::move(job));
   };
   return {
-      [=](drain_atom) { self->state.draining = true; },
-      // Answered after every job sent before has been handed to a worker or queued.
-      [=](ping_atom) { return true; },
+      [=](drain_atom) {
+        self->state.draining = true;
+        self->state.answer_pings();
+      },
+      // Answered once every job sent before has been handed to a worker (or the pool drains).
+      [=](ping_atom) -> caf::result<bool> {
+        if (self->state.queue.empty() || self->state.draining) return true;
+        self->state.pings.push_back(self->make_response_promise());
+        return self->state.pings.back();
+      },
       [=](run_atom, StepJob& job) {
         auto& st = self->state;
         if (!st.idle.empty() && !st.draining) {
@@ -83,6 +96,7 @@ caf::behavior step_dispatcher(caf::stateful_actor<DispatcherState>* self, int wo
         }
         hand_over(worker, std::move(st.queue.front()));
         st.queue.pop_front();
+        if (st.queue.empty()) st.answer_pings();
       },
   };
 }

@@ -15,7 +15,7 @@ namespace actorflow {
 
 // Returns the dispatcher; it accepts (run_atom, StepJob), and (drain_atom): from then on it starts
 // no job, keeping new ones queued (they are recorded as dispatched, so the next process runs
-// them), and answers (ping_atom) once the jobs sent before are handed over or queued. Every job
+// them), and answers (ping_atom) once every job sent before is handed to a worker. Every job
 // handed to a worker is held in `running` until its result is sent (an async one until it
 // completes). Exiting the dispatcher stops the workers.
 caf::actor spawn_step_worker_pool(caf::actor_system& system, int workers, int queue_max,

@@ -95,6 +95,7 @@ struct ExplorationReport {
   int points_explored = 0;  // runs with a fault (the clean run is not counted)
   int points_skipped = 0;   // found beyond ExplorationOptions::points_max, not run
   std::vector<FailurePoint> points;  // every point explored, in order
+  RunResult clean_run;               // the run without a fault, whose history gave the points
   std::vector<Violation> violations;  // the clean run's, if any, comes first
   std::chrono::milliseconds elapsed{0};
 
