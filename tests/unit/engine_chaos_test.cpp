@@ -56,8 +56,18 @@ WorkflowDefinition shop() {
 void register_shop(TestEngine& t, Calls& calls) {
   for (const char* name : {"reserve", "release", "charge", "refund", "ship"})
     t.engine->register_handler(name, calls.handler(name));
-  ASSERT_TRUE(t.engine->register_workflow(shop()));
+  EXPECT_TRUE(t.engine->register_workflow(shop()));
 }
+
+// The shop on an engine with `policies`, workflow wf-1 started.
+struct ShopRun {
+  explicit ShopRun(std::vector<ChaosPolicy> policies) : t(with_chaos(std::move(policies))) {
+    register_shop(t, calls);
+    t.engine->start("shop", "wf-1");
+  }
+  TestEngine t;
+  Calls calls;
+};
 
 // The chaos_injected details of the history, by "<step> <attempt>".
 std::map<std::string, std::string> injected(const TestEngine& t, const std::string& id) {
@@ -76,10 +86,9 @@ void fire_when_quiet(TestEngine& t, const std::string& label_part) {
 }  // namespace
 
 TEST(Chaos, AFailRefusesTheCallBeforeTheHandlerRunsAndTheRetryPolicyTakesOver) {
-  TestEngine t(with_chaos({ChaosPolicy(ChaosKind::fail).at_step("charge").at_attempt(1)}));
-  Calls calls;
-  register_shop(t, calls);
-  t.engine->start("shop", "wf-1");
+  ShopRun run({ChaosPolicy(ChaosKind::fail).at_step("charge").at_attempt(1)});
+  auto& t = run.t;
+  auto& calls = run.calls;
   auto info = t.run_to_end("wf-1");
   EXPECT_EQ(info.status, WorkflowStatus::completed);
   EXPECT_EQ(calls.of("wf-1/charge"), 1);  // only the retry reached the handler
@@ -93,10 +102,9 @@ TEST(Chaos, AFailRefusesTheCallBeforeTheHandlerRunsAndTheRetryPolicyTakesOver) {
 }
 
 TEST(Chaos, AFailThatIsNotRetryableMakesTheSagaCompensate) {
-  TestEngine t(with_chaos({ChaosPolicy(ChaosKind::fail).at_step("ship").not_retryable()}));
-  Calls calls;
-  register_shop(t, calls);
-  t.engine->start("shop", "wf-1");
+  ShopRun run({ChaosPolicy(ChaosKind::fail).at_step("ship").not_retryable()});
+  auto& t = run.t;
+  auto& calls = run.calls;
   auto info = t.run_to_end("wf-1");
   EXPECT_EQ(info.status, WorkflowStatus::compensated);
   EXPECT_EQ(calls.of("wf-1/ship"), 0);
@@ -106,10 +114,9 @@ TEST(Chaos, AFailThatIsNotRetryableMakesTheSagaCompensate) {
 }
 
 TEST(Chaos, ADelayedReplyArrivesWhenItsTimerFires) {
-  TestEngine t(with_chaos({ChaosPolicy(ChaosKind::delay).at_step("charge").delayed_by(Millis(1'200))}));
-  Calls calls;
-  register_shop(t, calls);
-  t.engine->start("shop", "wf-1");
+  ShopRun run({ChaosPolicy(ChaosKind::delay).at_step("charge").delayed_by(Millis(1'200))});
+  auto& t = run.t;
+  auto& calls = run.calls;
   fire_when_quiet(t, "wf-1/charge chaos-delay");
   auto info = t.run_to_end("wf-1");
   EXPECT_EQ(info.status, WorkflowStatus::completed);
@@ -123,10 +130,9 @@ TEST(Chaos, ADelayedReplyArrivesWhenItsTimerFires) {
 }
 
 TEST(Chaos, AReplyDelayedPastTheTimeoutIsIgnoredAndTheStepRunsAgain) {
-  TestEngine t(with_chaos({ChaosPolicy(ChaosKind::delay).at_step("charge").at_attempt(1).delayed_by(Millis(9'000))}));
-  Calls calls;
-  register_shop(t, calls);
-  t.engine->start("shop", "wf-1");
+  ShopRun run({ChaosPolicy(ChaosKind::delay).at_step("charge").at_attempt(1).delayed_by(Millis(9'000))});
+  auto& t = run.t;
+  auto& calls = run.calls;
   fire_when_quiet(t, "wf-1/charge timeout");
   fire_when_quiet(t, "wf-1/charge backoff");
   fire_when_quiet(t, "wf-1/charge chaos-delay");  // the first attempt's late reply: ignored
@@ -138,10 +144,9 @@ TEST(Chaos, AReplyDelayedPastTheTimeoutIsIgnoredAndTheStepRunsAgain) {
 }
 
 TEST(Chaos, AHangCallsNothingAndTheStepTimesOut) {
-  TestEngine t(with_chaos({ChaosPolicy(ChaosKind::hang).at_handler("charge").at_attempt(1)}));
-  Calls calls;
-  register_shop(t, calls);
-  t.engine->start("shop", "wf-1");
+  ShopRun run({ChaosPolicy(ChaosKind::hang).at_handler("charge").at_attempt(1)});
+  auto& t = run.t;
+  auto& calls = run.calls;
   fire_when_quiet(t, "wf-1/charge timeout");
   auto info = t.run_to_end("wf-1");
   EXPECT_EQ(info.status, WorkflowStatus::completed);
@@ -151,10 +156,9 @@ TEST(Chaos, AHangCallsNothingAndTheStepTimesOut) {
 }
 
 TEST(Chaos, ADroppedReplyLeavesTheEffectAndTheStepRunsAgainWithTheSameKey) {
-  TestEngine t(with_chaos({ChaosPolicy(ChaosKind::drop_reply).at_step("charge").at_attempt(1)}));
-  Calls calls;
-  register_shop(t, calls);
-  t.engine->start("shop", "wf-1");
+  ShopRun run({ChaosPolicy(ChaosKind::drop_reply).at_step("charge").at_attempt(1)});
+  auto& t = run.t;
+  auto& calls = run.calls;
   fire_when_quiet(t, "wf-1/charge timeout");
   auto info = t.run_to_end("wf-1");
   EXPECT_EQ(info.status, WorkflowStatus::completed);
@@ -163,10 +167,9 @@ TEST(Chaos, ADroppedReplyLeavesTheEffectAndTheStepRunsAgainWithTheSameKey) {
 }
 
 TEST(Chaos, ACrashBeforeTheCommitLosesTheResultSoTheStepRunsAgain) {
-  TestEngine t(with_chaos({ChaosPolicy(ChaosKind::crash).at_step("charge").at_attempt(1)}));
-  Calls calls;
-  register_shop(t, calls);
-  t.engine->start("shop", "wf-1");
+  ShopRun run({ChaosPolicy(ChaosKind::crash).at_step("charge").at_attempt(1)});
+  auto& t = run.t;
+  auto& calls = run.calls;
   auto info = t.run_to_end("wf-1");
   EXPECT_EQ(info.status, WorkflowStatus::completed);
   EXPECT_EQ(info.restarts, 1);
@@ -178,10 +181,9 @@ TEST(Chaos, ACrashBeforeTheCommitLosesTheResultSoTheStepRunsAgain) {
 }
 
 TEST(Chaos, ACrashAfterTheCommitKeepsTheResultAndLosesOnlyWhatItCaused) {
-  TestEngine t(with_chaos({ChaosPolicy(ChaosKind::crash).at_step("charge").crashing(CrashPoint::after_commit)}));
-  Calls calls;
-  register_shop(t, calls);
-  t.engine->start("shop", "wf-1");
+  ShopRun run({ChaosPolicy(ChaosKind::crash).at_step("charge").crashing(CrashPoint::after_commit)});
+  auto& t = run.t;
+  auto& calls = run.calls;
   auto info = t.run_to_end("wf-1");
   EXPECT_EQ(info.status, WorkflowStatus::completed);
   EXPECT_EQ(info.restarts, 1);
@@ -194,11 +196,10 @@ TEST(Chaos, ACrashAfterTheCommitKeepsTheResultAndLosesOnlyWhatItCaused) {
 }
 
 TEST(Chaos, CompensationsCanBeTargetedAlone) {
-  TestEngine t(with_chaos({ChaosPolicy(ChaosKind::fail).at_step("ship").not_retryable(),
-                           ChaosPolicy(ChaosKind::fail).at_step("charge").in_phase(ChaosPhase::compensation).at_attempt(1)}));
-  Calls calls;
-  register_shop(t, calls);
-  t.engine->start("shop", "wf-1");
+  ShopRun run({ChaosPolicy(ChaosKind::fail).at_step("ship").not_retryable(),
+               ChaosPolicy(ChaosKind::fail).at_step("charge").in_phase(ChaosPhase::compensation).at_attempt(1)});
+  auto& t = run.t;
+  auto& calls = run.calls;
   auto info = t.run_to_end("wf-1");
   EXPECT_EQ(info.status, WorkflowStatus::compensated);
   EXPECT_EQ(calls.of("wf-1/charge"), 1);  // the step itself was not faulted
@@ -242,10 +243,8 @@ TEST(Chaos, AnUnusableConfigIsRefusedWithEveryProblem) {
 }
 
 TEST(Chaos, PoliciesSetWhileRunningApplyToTheNextDispatch) {
-  TestEngine t(with_chaos({}));
-  Calls calls;
-  register_shop(t, calls);
-  t.engine->start("shop", "wf-1");
+  ShopRun run({});
+  auto& t = run.t;
   EXPECT_EQ(t.run_to_end("wf-1").status, WorkflowStatus::completed);
   ASSERT_TRUE(t.engine->set_chaos(ChaosConfig{1, {ChaosPolicy(ChaosKind::fail).at_step("reserve").not_retryable()}}));
   t.engine->start("shop", "wf-2");

@@ -1,42 +1,30 @@
 // Chaos policies: names, checks, matching and the seeded decision (actorflow/chaos.hpp).
 #include <actorflow/chaos.hpp>
 
+#include "core/enum_names.hpp"
+
 #include <cmath>
 #include <utility>
 
 namespace actorflow {
 namespace {
 
-constexpr std::array<std::pair<ChaosKind, std::string_view>, kChaosKinds.size()> kKindNames{{
+constexpr EnumNames<ChaosKind, kChaosKinds.size()> kKindNames{{
     {ChaosKind::fail, "fail"},
     {ChaosKind::delay, "delay"},
     {ChaosKind::hang, "hang"},
     {ChaosKind::crash, "crash"},
     {ChaosKind::drop_reply, "drop_reply"},
 }};
-constexpr std::array<std::pair<CrashPoint, std::string_view>, 2> kCrashPointNames{{
+constexpr EnumNames<CrashPoint, 2> kCrashPointNames{{
     {CrashPoint::before_commit, "before_commit"},
     {CrashPoint::after_commit, "after_commit"},
 }};
-constexpr std::array<std::pair<ChaosPhase, std::string_view>, 3> kPhaseNames{{
+constexpr EnumNames<ChaosPhase, 3> kPhaseNames{{
     {ChaosPhase::any, "any"},
     {ChaosPhase::step, "step"},
     {ChaosPhase::compensation, "compensation"},
 }};
-
-template <class Enum, size_t N>
-std::string_view name_of(const std::array<std::pair<Enum, std::string_view>, N>& names, Enum value) {
-  for (const auto& [candidate, name] : names)
-    if (candidate == value) return name;
-  return "unknown";
-}
-
-template <class Enum, size_t N>
-std::optional<Enum> parse_name(const std::array<std::pair<Enum, std::string_view>, N>& names, std::string_view text) {
-  for (const auto& [value, name] : names)
-    if (name == text) return value;
-  return std::nullopt;
-}
 
 // FNV-1a over the decision's inputs, each followed by a separator so that ("ab", "c") and
 // ("a", "bc") differ; then splitmix64's finalizer to spread the bits.
@@ -102,11 +90,11 @@ void policy_problems(const ChaosPolicy& policy, size_t index, std::vector<std::s
 }  // namespace
 
 std::string_view to_string(ChaosKind kind) { return name_of(kKindNames, kind); }
-std::optional<ChaosKind> parse_chaos_kind(std::string_view text) { return parse_name(kKindNames, text); }
+std::optional<ChaosKind> parse_chaos_kind(std::string_view text) { return value_named(kKindNames, text); }
 std::string_view to_string(CrashPoint point) { return name_of(kCrashPointNames, point); }
-std::optional<CrashPoint> parse_crash_point(std::string_view text) { return parse_name(kCrashPointNames, text); }
+std::optional<CrashPoint> parse_crash_point(std::string_view text) { return value_named(kCrashPointNames, text); }
 std::string_view to_string(ChaosPhase phase) { return name_of(kPhaseNames, phase); }
-std::optional<ChaosPhase> parse_chaos_phase(std::string_view text) { return parse_name(kPhaseNames, text); }
+std::optional<ChaosPhase> parse_chaos_phase(std::string_view text) { return value_named(kPhaseNames, text); }
 
 std::vector<std::string> chaos_problems(const ChaosConfig& config) {
   std::vector<std::string> problems;
