@@ -27,7 +27,7 @@ constexpr size_t kNodeIdCharsMax = 64;
 
 using Keys = std::span<const std::string_view>;
 
-constexpr std::string_view kTopKeys[]{"node", "http", "cluster", "store", "defaults", "engine", "log"};
+constexpr std::string_view kTopKeys[]{"node", "http", "cluster", "store", "defaults", "engine", "log", "chaos"};
 constexpr std::string_view kNodeKeys[]{"id", "workflows_dir", "drain_timeout", "plugins"};
 constexpr std::string_view kHttpKeys[]{"listen"};
 constexpr std::string_view kClusterKeys[]{"enabled",      "listen",        "advertise",       "shards",
@@ -499,6 +499,21 @@ void read_cluster(Loader& loader, const std::map<std::string, Value>& cluster, N
   }
 }
 
+// chaos: the path of a chaos config file, loaded here so that its problems stop the node at start.
+void read_chaos(Loader& loader, const Value* v, NodeConfig& config) {
+  if (!v) return;
+  const std::string expected = "the path of a chaos config file (e.g. config/chaos.yaml)";
+  const auto path = loader.scalar(*v, expected);
+  if (!path) return;
+  if (path->empty()) return loader.bad(*v, expected);
+  auto loaded = load_chaos_file(*path);
+  for (const auto& problem : loaded.problems) loader.problem(v->mark, "chaos: " + problem);
+  if (loaded.config) {
+    config.chaos_file = *path;
+    config.chaos = std::move(*loaded.config);
+  }
+}
+
 void read_config(Loader& loader, const Value& root, NodeConfig& config) {
   const auto top = loader.section(root, kTopKeys, "sections");
   const auto sub = [&](const std::string& name, Keys keys, const std::string& what) {
@@ -559,6 +574,7 @@ void read_config(Loader& loader, const Value& root, NodeConfig& config) {
   const auto log = sub("log", kLogKeys, "log settings");
   loader.word(find(log, "level"), config.log_level, kLogLevels);
   loader.word(find(log, "format"), config.log_format, kLogFormats);
+  read_chaos(loader, find(top, "chaos"), config);
 
   // Values that must agree with each other; checked only when each was read without a problem.
   const Value* initial = find(defaults, "retry_backoff_initial");
@@ -680,6 +696,7 @@ EngineOptions engine_options(const NodeConfig& config, std::shared_ptr<Store> st
     cluster.remote_handlers = config.remote_handlers;
     options.cluster = std::move(cluster);
   }
+  options.chaos = config.chaos;
   return options;
 }
 

@@ -5,6 +5,7 @@
 //   node.yaml:7:11: cluster.shards: expected an integer from 1 to 4096, got '0'
 //   node.yaml:3:3: cluster.shard: unknown key; expected one of enabled, listen, ... in cluster (did you mean 'shards'?)
 // so a node refuses to start on an unknown key or a bad value instead of running with a guess.
+#include <actorflow/chaos.hpp>
 #include <actorflow/clock.hpp>
 #include <actorflow/engine.hpp>
 #include <actorflow/error_strategy.hpp>
@@ -75,6 +76,11 @@ struct NodeConfig {
   // log:
   std::string log_level = "info";   // log.level: trace, debug, info, warn, error, critical, off
   std::string log_format = "json";  // log.format: json or text
+
+  // chaos: a chaos config file (actorflow/chaos.hpp; format in config/workflows/README.md), read
+  // with the node config, its problems reported with it. Empty: no chaos.
+  std::string chaos_file;  // chaos
+  ChaosConfig chaos;       // what chaos_file holds
 };
 
 inline constexpr size_t kPluginsMax = 64;

@@ -67,6 +67,10 @@ std::string render_prometheus(const EngineMetrics& m, const std::string& node_id
   w.sample("instance_restarts_total", {}, std::to_string(m.instance_restarts));
   w.family("dead_letter_retries_total", "counter", "Dead-lettered workflows retried.");
   w.sample("dead_letter_retries_total", {}, std::to_string(m.dead_letter_retries));
+  w.family("chaos_faults_injected_total", "counter", "Faults injected by chaos policies, by kind.");
+  for (ChaosKind kind : kChaosKinds)
+    w.sample("chaos_faults_injected_total", label("kind", std::string(to_string(kind))),
+             std::to_string(m.chaos_injected.of(kind)));
 
   w.family("step_attempts_total", "counter", "Finished step attempts by handler and outcome.");
   for (const auto& [handler, step] : m.steps) {

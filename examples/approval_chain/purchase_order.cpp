@@ -8,9 +8,9 @@ using actorflow::StepContext;
 using actorflow::StepSpec;
 using actorflow::WaitSpec;
 
-void Ledger::note(const std::string& order_id, const std::string& what) {
+void Ledger::note(const std::string& idempotency_key, const std::string& order_id, const std::string& what) {
   std::lock_guard lock(mutex_);
-  notes_[order_id].push_back(what);
+  if (keys_.insert(idempotency_key).second) notes_[order_id].push_back(what);
 }
 
 std::map<std::string, std::vector<std::string>> Ledger::notes() const {
@@ -36,7 +36,7 @@ actorflow::WorkflowDefinition purchase_order_definition() {
 void register_purchase_order_handlers(actorflow::Engine& engine, Ledger& ledger) {
   auto noting = [&ledger](std::string what) {
     return [&ledger, what](const StepContext& ctx) {
-      ledger.note(ctx.input().at("order_id").get<std::string>(), what);
+      ledger.note(ctx.idempotency_key(), ctx.input().at("order_id").get<std::string>(), what);
       return Json{{"done", what}};
     };
   };

@@ -7,7 +7,9 @@
 
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
+#include <vector>
 
 namespace approval_chain {
 
@@ -17,14 +19,17 @@ inline constexpr int kApprovalThresholdCents = 100'00;
 inline constexpr actorflow::Millis kManagerTimeout{48LL * 3'600'000};
 inline constexpr actorflow::Millis kDirectorTimeout{24LL * 3'600'000};
 
-// What the steps did, for the program to print and the test to check. Thread-safe.
+// What the steps did, for the program to print and the tests to check. Thread-safe.
 class Ledger {
  public:
-  void note(const std::string& order_id, const std::string& what);
+  // Notes `what` for the order once per idempotency key: a step that runs again (steps run at
+  // least once, e.g. after a crash before its result was committed) notes nothing new.
+  void note(const std::string& idempotency_key, const std::string& order_id, const std::string& what);
   std::map<std::string, std::vector<std::string>> notes() const;
 
  private:
   mutable std::mutex mutex_;
+  std::set<std::string> keys_;
   std::map<std::string, std::vector<std::string>> notes_;
 };
 

@@ -411,7 +411,9 @@ TEST_F(HttpApiTest, StatsBreakersAndMetricsDescribeTheEngine) {
                            "actorflow_step_duration_seconds_count{handler=\"greet\"} 1",
                            "actorflow_step_duration_seconds_bucket{handler=\"greet\",le=\"+Inf\"} 1",
                            "actorflow_breaker_state{service=\"payments\",state=\"closed\"} 1",
-                           "actorflow_breaker_state{service=\"payments\",state=\"open\"} 0"})
+                           "actorflow_breaker_state{service=\"payments\",state=\"open\"} 0",
+                           "# TYPE actorflow_chaos_faults_injected_total counter",
+                           "actorflow_chaos_faults_injected_total{kind=\"drop_reply\"} 0"})
     EXPECT_NE(text.find(line), std::string::npos) << "missing: " << line << "\n" << text;
 }
 

@@ -338,7 +338,7 @@ TEST(NodeConfig, OneDocumentOnly) {
 
 TEST(NodeConfig, TheFileMustBeAMap) {
   EXPECT_EQ(problem_of("- node\n- http\n"),
-            "t.yaml:1:1: expected a map of sections (node, http, cluster, store, defaults, engine, log), got a list");
+            "t.yaml:1:1: expected a map of sections (node, http, cluster, store, defaults, engine, log, chaos), got a list");
 }
 
 TEST(NodeConfig, NodeIdIsRequired) {
@@ -364,7 +364,7 @@ TEST(NodeConfig, UnknownKeyListsTheValidKeysAndSuggestsTheClosest) {
             "heartbeat_interval, peer_timeout, route_timeout, handoff_timeout, remote_handlers in cluster (did you mean "
             "'shards'?)");
   EXPECT_EQ(problem_of(with_id("stor: memory\n")),
-            "t.yaml:2:1: stor: unknown key; expected one of node, http, cluster, store, defaults, engine, log "
+            "t.yaml:2:1: stor: unknown key; expected one of node, http, cluster, store, defaults, engine, log, chaos "
             "(did you mean 'store'?)");
   // The same words in another order, and a part of one key.
   EXPECT_EQ(problem_of(with_id("defaults:\n  max_retries: 5\n")),
@@ -675,4 +675,32 @@ TEST(NodeConfig, EngineOptionsPassOnStoreErrors) {
   EXPECT_THROW(engine_options(c), std::invalid_argument);
   c.store = "sqlite:/nonexistent/dir/node.db";
   EXPECT_THROW(engine_options(c), StoreUnavailable);
+}
+
+// --- chaos ----------------------------------------------------------------------------------------
+
+TEST(NodeConfig, AChaosFileIsLoadedWithTheConfigAndGoesToTheEngine) {
+  TempDir dir;
+  const std::string chaos = dir.file("chaos.yaml", "seed: 9\npolicies:\n  - kind: crash\n    probability: 0.01\n");
+  const NodeConfig c = load_ok(with_id("chaos: " + chaos + "\n"));
+  EXPECT_EQ(c.chaos_file, chaos);
+  EXPECT_EQ(c.chaos.seed, 9u);
+  ASSERT_EQ(c.chaos.policies.size(), 1u);
+  EXPECT_EQ(c.chaos.policies[0].kind, ChaosKind::crash);
+  const EngineOptions options = engine_options(c, make_memory_store());
+  EXPECT_EQ(options.chaos.seed, 9u);
+  EXPECT_EQ(options.chaos.policies.size(), 1u);
+  EXPECT_FALSE(load_ok(with_id("")).chaos.enabled());  // no chaos unless asked
+}
+
+TEST(NodeConfig, ProblemsOfTheChaosFileStopTheNodeAndNameBothFiles) {
+  TempDir dir;
+  const std::string chaos = dir.file("chaos.yaml", "policies:\n  - kind: fail\n    probability: 2\n");
+  EXPECT_EQ(problem_of(with_id("chaos: " + chaos + "\n")),
+            "t.yaml:2:8: chaos: " + chaos + ":3:18: chaos policy 1: probability: must be in [0, 1], got 2.000000");
+  const std::string missing = (dir.path() / "missing.yaml").string();
+  EXPECT_EQ(problem_of(with_id("chaos: " + missing + "\n")).rfind("t.yaml:2:8: chaos: " + missing + ": cannot read", 0),
+            0u);
+  EXPECT_EQ(problem_of(with_id("chaos: [a, b]\n")),
+            "t.yaml:2:8: chaos: expected the path of a chaos config file (e.g. config/chaos.yaml), got a list");
 }

@@ -3,6 +3,7 @@
 // queries. Each workflow instance runs as an actor under a workflow supervisor; step handlers run
 // on step-worker actors. All member functions are thread-safe and may block briefly; none may be
 // called from inside a step handler of the same engine except start/query/history.
+#include <actorflow/chaos.hpp>
 #include <actorflow/circuit_breaker.hpp>
 #include <actorflow/clock.hpp>
 #include <actorflow/cluster_options.hpp>
@@ -46,6 +47,9 @@ struct EngineOptions {
   // Set: this engine is one node of a cluster (node_id required, store shared: Redis). Unset:
   // it runs every workflow of its store alone.
   std::optional<ClusterOptions> cluster;
+  // Faults to inject into the step path (actorflow/chaos.hpp); none by default. The constructor
+  // throws std::invalid_argument naming every problem of an unusable config.
+  ChaosConfig chaos;
 };
 
 struct StartResult {
@@ -137,6 +141,18 @@ class Engine {
 
   // Fault injection: makes the workflow's instance actor crash as if it had a bug.
   void crash_instance(const std::string& workflow_id);
+  // Replaces the chaos policies in force (steps dispatched from now on are decided by the new
+  // ones; an empty config turns chaos off). Refused, changing nothing, when the config has
+  // problems (chaos_problems). Injected faults are counted in metrics().chaos_injected.
+  Status set_chaos(ChaosConfig config);
+  ChaosConfig chaos() const;
+
+  // For tests on a virtual clock: blocks until the engine is quiet, or `real_wait` (real time)
+  // has passed (then false). Quiet: no handler runs, no step job is on its way to a worker, every
+  // instance has handled what was sent to it and no commit awaits its acknowledgement, twice in a
+  // row with nothing new begun in between. Then only a timer, a call or an async handler's
+  // callback makes anything happen. The waker and the scheduler are not waited for.
+  bool await_quiet(Millis real_wait = Millis(10'000)) const;
 
   // ---- Cron schedules (actorflow/schedule.hpp) ----
   // Schedules are stored; they fire once recover() or one of the schedule methods below has been

@@ -1,6 +1,7 @@
 #pragma once
 // What an engine counts about itself, for /metrics (Prometheus) and dashboards. Counters start at
 // zero with the engine; workflows by status come from the store, so they cover every process.
+#include <actorflow/chaos.hpp>
 #include <actorflow/circuit_breaker.hpp>
 #include <actorflow/workflow_status.hpp>
 
@@ -40,6 +41,7 @@ struct EngineMetrics {
   uint64_t instance_restarts = 0;   // instance actors respawned after a crash
   uint64_t dead_letter_retries = 0; // Engine::retry_dead_letter calls that reopened a workflow
   size_t running_instances = 0;     // instance actors alive now
+  ChaosCounts chaos_injected;       // faults injected by chaos policies, by kind
   std::vector<std::pair<std::string, BreakerState>> breakers;  // by service
 };
 

@@ -1,13 +1,14 @@
 #include <actorflow/error_strategy.hpp>
 
+#include "core/enum_names.hpp"
+
 #include <algorithm>
-#include <array>
-#include <utility>
+#include <string>
 
 namespace actorflow {
 namespace {
 
-constexpr std::array<std::pair<ErrorStrategy, std::string_view>, 4> kNames{{
+constexpr EnumNames<ErrorStrategy, 4> kNames{{
     {ErrorStrategy::retry, "retry"},
     {ErrorStrategy::compensate, "compensate"},
     {ErrorStrategy::dead_letter, "dead-letter"},
@@ -16,18 +17,12 @@ constexpr std::array<std::pair<ErrorStrategy, std::string_view>, 4> kNames{{
 
 }  // namespace
 
-std::string_view to_string(ErrorStrategy strategy) {
-  for (const auto& [value, name] : kNames)
-    if (value == strategy) return name;
-  return "unknown";
-}
+std::string_view to_string(ErrorStrategy strategy) { return name_of(kNames, strategy); }
 
 std::optional<ErrorStrategy> parse_error_strategy(std::string_view text) {
   std::string dashed(text);
   std::replace(dashed.begin(), dashed.end(), '_', '-');
-  for (const auto& [value, name] : kNames)
-    if (dashed == name) return value;
-  return std::nullopt;
+  return value_named(kNames, dashed);
 }
 
 }  // namespace actorflow

@@ -4,6 +4,7 @@ namespace actorflow {
 
 ActivityGauge::Token ActivityGauge::enter() {
   count_.fetch_add(1, std::memory_order_acq_rel);
+  entries_.fetch_add(1, std::memory_order_acq_rel);
   return Token(this, [self = shared_from_this()](void*) { self->leave(); });
 }
 

@@ -20,6 +20,8 @@ class ActivityGauge : public std::enable_shared_from_this<ActivityGauge> {
   Token enter();
 
   int64_t value() const { return count_.load(std::memory_order_acquire); }
+  // How often it was entered, ever: unchanged over a span means no work began in it.
+  uint64_t entries() const { return entries_.load(std::memory_order_acquire); }
   // True once the count is zero; false when `deadline` passes first.
   bool wait_idle(std::chrono::steady_clock::time_point deadline);
 
@@ -27,6 +29,7 @@ class ActivityGauge : public std::enable_shared_from_this<ActivityGauge> {
   void leave();
 
   std::atomic<int64_t> count_{0};
+  std::atomic<uint64_t> entries_{0};
   std::atomic<int> waiters_{0};
   std::mutex mutex_;
   std::condition_variable idle_;

@@ -167,6 +167,7 @@ Engine::Engine(EngineOptions options) : core_(std::make_shared<Core>()) {
   core.clock = options.clock ? options.clock : make_real_clock();
   core.store = options.store ? options.store : make_memory_store();
   core.rng.seed(options.seed != 0 ? options.seed : static_cast<uint64_t>(core.clock->now_ms()));
+  if (auto chaos = core.chaos->configure(options.chaos); !chaos) throw std::invalid_argument(chaos.message());
   if (options.scheduler_threads > 0) core.config.set("scheduler.max-threads", static_cast<size_t>(options.scheduler_threads));
   core.options = std::move(options);
   configure_cluster(core);  // before the actor system: the middleman is a module of it

@@ -2,6 +2,7 @@
 // The engine's shared parts, seen by its actors: registries, clock, store, actor handles.
 #include <actorflow/engine.hpp>
 
+#include "chaos/chaos_injector.hpp"
 #include "workflow/activity_gauge.hpp"
 #include "workflow/workflow_state.hpp"
 
@@ -82,6 +83,8 @@ struct Engine::Core : std::enable_shared_from_this<Engine::Core> {
 
   std::mutex rng_mutex;
   std::mt19937_64 rng;
+
+  std::shared_ptr<ChaosInjector> chaos = std::make_shared<ChaosInjector>();  // fault injection
 
   std::shared_ptr<const WorkflowDefinition> find_definition(const std::string& name, int version) const;
   std::shared_ptr<const WorkflowDefinition> latest_definition(const std::string& name) const;

@@ -68,6 +68,7 @@ EngineMetrics Engine::metrics() const {
   metrics.step_retries = counters.step_retries.load();
   metrics.instance_restarts = counters.instance_restarts.load();
   metrics.dead_letter_retries = counters.dead_letter_retries.load();
+  metrics.chaos_injected = core_->chaos->counts();
   return metrics;
 }
 

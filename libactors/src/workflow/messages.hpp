@@ -42,6 +42,7 @@ struct StepJob {
   caf::actor reply_to;
   std::string path;
   uint64_t token = 0;
+  std::shared_ptr<void> running;  // the step dispatcher's activity token, from hand-over to result
 };
 
 }  // namespace actorflow

@@ -5,6 +5,8 @@
 // fails at once (retryably) with a message naming the limit.
 #include "workflow/activity_gauge.hpp"
 
+#include <actorflow/step_handler.hpp>
+
 #include <caf/fwd.hpp>
 
 #include <memory>
@@ -13,9 +15,14 @@ namespace actorflow {
 
 // Returns the dispatcher; it accepts (run_atom, StepJob), and (drain_atom): from then on it starts
 // no job, keeping new ones queued (they are recorded as dispatched, so the next process runs
-// them). Every handler running is held in `running` (an async one until it completes). Exiting
-// the dispatcher stops the workers.
+// them), and answers (ping_atom) once every job sent before is handed to a worker. Every job
+// handed to a worker is held in `running` until its result is sent (an async one until it
+// completes). Exiting the dispatcher stops the workers.
 caf::actor spawn_step_worker_pool(caf::actor_system& system, int workers, int queue_max,
                                   std::shared_ptr<ActivityGauge> running);
+
+// What a handler's exception means for its step: NonRetryableError fails it without retries,
+// anything else retryably. Call it inside a catch block.
+StepOutcome outcome_of_current_exception();
 
 }  // namespace actorflow

@@ -348,12 +348,14 @@ void WorkflowRunner::dispatch(const Node& node, bool compensation) {
         core->send_from_outside(me, caf::make_message(step_done_atom::value, path, token, std::move(outcome)));
     };
   }
+  arm_chaos(node, compensation, attempt, job);  // fault injection (actorflow/chaos.hpp); nothing when off
   after_dispatch(path, token, [this, job = std::move(job)]() mutable { self_->send(core_.step_workers, run_atom::value, std::move(job)); });
 }
 
 void WorkflowRunner::on_step_done(const std::string& path, uint64_t token, StepOutcome outcome) {
   auto flight = in_flight_.find(path);
   if (flight == in_flight_.end() || flight->second.token != token) return;  // late or stale answer
+  crash_if_planned(path, token);  // chaos
   const Node& node = *nodes_.at(path);
   const auto status = state_.steps[path].status;
   const int64_t duration_ms = core_.clock->now_ms() - flight->second.dispatched_ms;

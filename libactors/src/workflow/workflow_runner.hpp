@@ -3,6 +3,7 @@
 // handles results, timeouts, retries, breakers, children and compensation. Each entry point
 // mutates the state, then commits: snapshot first, then the messages the transition causes.
 #include <actorflow/atoms.hpp>
+#include <actorflow/chaos.hpp>
 #include <actorflow/circuit_breaker.hpp>
 
 #include "workflow/engine_core.hpp"
@@ -94,6 +95,12 @@ class WorkflowRunner {
   void compensation_succeeded(const Node& node, int64_t duration_ms);
   void compensation_failed(const Node& node, const std::string& error, int64_t duration_ms);
 
+  // Chaos (src/chaos/runner_chaos.cpp): decides the attempt's fault and records it; the job
+  // carries it, or a crash waits for the attempt's result.
+  void arm_chaos(const Node& node, bool compensation, int attempt, StepJob& job);
+  // The crash planned for this attempt happens now (before the commit) or right after the commit.
+  void crash_if_planned(const std::string& path, uint64_t token);
+
   // Ends.
   void finish(WorkflowStatus status, const std::string& error = {});
   void dead_letter(const std::string& reason);
@@ -133,6 +140,11 @@ class WorkflowRunner {
   uint64_t idle_token_ = 0;    // bumped by every commit: a passivation check with an older one is stale
   TimerId idle_timer_ = 0;
   std::vector<std::function<void()>> outbox_;
+  struct PlannedCrash {
+    uint64_t token = 0;
+    CrashPoint point = CrashPoint::before_commit;
+  };
+  std::map<std::string, PlannedCrash> planned_crashes_;  // by step path
 };
 
 }  // namespace actorflow

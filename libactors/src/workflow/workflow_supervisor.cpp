@@ -35,6 +35,8 @@ struct SupervisorState {
   std::set<std::string> notified;  // running instances sent a signal notice: an instance that
                                    // stopped to passivate may have dropped it unread
   std::map<int32_t, ShardStop> stopping;
+  // Pings that found an instance dead before its down_msg came: answered once it is handled.
+  std::map<caf::actor_addr, std::vector<std::function<void()>>> pings_awaiting_down;
   static inline const char* name = "workflow-supervisor";
 };
 
@@ -49,8 +51,9 @@ void run_instance(Self* self, Engine::Core& core, const std::string& id, Instanc
 }
 
 // The instance is dead, so the supervisor is the only writer of its snapshot here.
+// `pending` counts the write as a commit awaiting acknowledgement until it is answered.
 void write_dead_letter(Self* self, Engine::Core& core, const std::string& id, const std::string& reason,
-                       const std::optional<StoredSnapshot>& stored) {
+                       const std::optional<StoredSnapshot>& stored, ActivityGauge::Token pending) {
   std::string error = "snapshot not found";
   auto state = stored ? decode_state(stored->snapshot, &error) : std::nullopt;
   if (!state) {
@@ -68,19 +71,20 @@ void write_dead_letter(Self* self, Engine::Core& core, const std::string& id, co
   core.record(*state, std::move(event));
   const std::string parent_id = state->parent_id, parent_path = state->parent_path;
   self->request(core.store_writer, caf::infinite, write_atom::value, core.make_write(*state, core.write_epoch(id)))
-      .then([self, &core, parent_id, parent_path](WriteResult) {
+      .then([self, &core, parent_id, parent_path, pending](WriteResult) {
         core.notify_changed();
         if (!parent_id.empty()) self->send(self, child_done_atom::value, parent_id, parent_path);
       });
 }
 
 void dead_letter_crash_loop(Self* self, Engine::Core& core, const std::string& id, const std::string& reason) {
-  self->request(core.store_reader, caf::infinite, load_atom::value, id).then([self, &core, id, reason](LoadedSnapshot& loaded) {
-    write_dead_letter(self, core, id, reason, loaded.stored);
-  });
+  self->request(core.store_reader, caf::infinite, load_atom::value, id)
+      .then([self, &core, id, reason, pending = core.commits_pending->enter()](LoadedSnapshot& loaded) {
+        write_dead_letter(self, core, id, reason, loaded.stored, pending);
+      });
 }
 
-void on_instance_down(Self* self, Engine::Core& core, const caf::down_msg& down) {
+void handle_instance_down(Self* self, Engine::Core& core, const caf::down_msg& down) {
   auto it = self->state.ids.find(down.source);
   if (it == self->state.ids.end()) return;
   const std::string id = it->second;
@@ -126,8 +130,16 @@ void on_instance_down(Self* self, Engine::Core& core, const caf::down_msg& down)
   run_instance(self, core, id, InstanceStart::restarted);
 }
 
+void on_instance_down(Self* self, Engine::Core& core, const caf::down_msg& down) {
+  handle_instance_down(self, core, down);
+  auto waiting = self->state.pings_awaiting_down.extract(down.source);
+  if (!waiting.empty())
+    for (auto& answer : waiting.mapped()) answer();
+}
+
 // Answers once every instance alive now has answered a ping: each has then handled every message
-// sent to it before (a drain's barrier: step results already sent are in their instances).
+// sent to it before (a drain's barrier: step results already sent are in their instances). An
+// instance found dead counts once its down_msg is handled, so its restart is spawned by then.
 caf::response_promise ping_instances(Self* self) {
   auto promise = self->make_response_promise();
   auto remaining = std::make_shared<size_t>(self->state.instances.size());
@@ -137,7 +149,11 @@ caf::response_promise ping_instances(Self* self) {
   };
   for (auto& [id, instance] : self->state.instances)
     self->request(instance, caf::infinite, ping_atom::value)
-        .then([answered](bool) mutable { answered(); }, [answered](caf::error&) mutable { answered(); });
+        .then([answered](bool) mutable { answered(); },
+              [self, answered, address = instance.address()](caf::error&) mutable {
+                if (self->state.ids.count(address) == 0) answered();
+                else self->state.pings_awaiting_down[address].push_back(answered);
+              });
   return promise;
 }
 

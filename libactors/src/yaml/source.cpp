@@ -1,5 +1,10 @@
 #include "yaml/source.hpp"
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <system_error>
+
 namespace actorflow::yaml {
 
 void Problems::add(std::string problem) {
@@ -24,6 +29,27 @@ std::string Source::at(const YAML::Mark& mark) const {
 
 void Source::report(const YAML::Mark& mark, const std::string& context, const std::string& what) const {
   problems.add(at(mark) + ": " + (context.empty() ? "" : context + ": ") + what);
+}
+
+std::optional<std::string> read_yaml_file(const std::string& path, Problems& problems) {
+  std::error_code error;
+  const auto bytes = std::filesystem::file_size(path, error);
+  if (error) {
+    problems.add(path + ": cannot read: " + error.message());
+    return std::nullopt;
+  }
+  if (bytes > kYamlBytesMax) {
+    problems.add(path + ": longer than " + std::to_string(kYamlBytesMax) + " bytes (" + std::to_string(bytes) + ")");
+    return std::nullopt;
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!in) {
+    problems.add(path + ": cannot read");
+    return std::nullopt;
+  }
+  return text.str();
 }
 
 std::string describe(const YAML::Node& node) {

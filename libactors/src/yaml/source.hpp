@@ -5,6 +5,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,10 @@ struct Source {
   // Adds "name:line:column: context: what" (no "context: " when `context` is empty).
   void report(const YAML::Mark& mark, const std::string& context, const std::string& what) const;
 };
+
+// The text of the file at `path`, or nothing with the problem added (unreadable, or longer than
+// kYamlBytesMax).
+std::optional<std::string> read_yaml_file(const std::string& path, Problems& problems);
 
 // How a node reads in a problem: "a map", "a list", "nothing", or the scalar quoted.
 std::string describe(const YAML::Node& node);

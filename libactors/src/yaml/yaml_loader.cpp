@@ -5,8 +5,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <system_error>
 
 namespace actorflow {
@@ -40,24 +38,7 @@ void parse_text(std::string_view text, const std::string& source_name, const Yam
 
 void parse_file(const std::string& path, const YamlLoadOptions& options, yaml::Problems& problems,
                 std::vector<yaml::ParsedDefinition>& out) {
-  std::error_code error;
-  const auto bytes = fs::file_size(path, error);
-  if (error) {
-    problems.add(path + ": cannot read: " + error.message());
-    return;
-  }
-  if (bytes > kYamlBytesMax) {
-    problems.add(path + ": longer than " + std::to_string(kYamlBytesMax) + " bytes (" + std::to_string(bytes) + ")");
-    return;
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (!in) {
-    problems.add(path + ": cannot read");
-    return;
-  }
-  parse_text(text.str(), path, options, problems, out);
+  if (auto text = yaml::read_yaml_file(path, problems)) parse_text(*text, path, options, problems, out);
 }
 
 }  // namespace
