@@ -32,10 +32,16 @@ Json EffectRecorder::apply(const actorflow::StepContext& step, const std::string
   return Json::parse(store_.ledger_get(kEffectPrefix + key).value()).at("result");
 }
 
-std::optional<Json> EffectRecorder::forward_effect(const actorflow::StepContext& compensation) const {
-  const auto recorded = store_.ledger_get(kEffectPrefix + compensation.workflow_id() + "/" + compensation.step_path());
-  if (!recorded) return std::nullopt;
-  return Json::parse(*recorded);
+std::optional<Json> EffectRecorder::void_or_forward_effect(const actorflow::StepContext& compensation) {
+  const std::string key = kEffectPrefix + compensation.workflow_id() + "/" + compensation.step_path();
+  const Json voided{{"handler", kVoidedHandler},
+                    {"workflow_id", compensation.workflow_id()},
+                    {"step", compensation.step_path()},
+                    {"result", {{"voided", true}}}};
+  if (store_.ledger_put(key, voided.dump())) return std::nullopt;
+  Json recorded = Json::parse(store_.ledger_get(key).value());
+  if (recorded.value("handler", "") == kVoidedHandler) return std::nullopt;  // voided by an earlier undo
+  return recorded;
 }
 
 }  // namespace order_saga_plugin

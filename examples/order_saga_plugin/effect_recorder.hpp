@@ -6,7 +6,7 @@
 // step dispatched again after a crash, a node that was stopped and resumes its handler after
 // another node took the workflow over) gets the first one's result.
 //   effect/<idempotency key>          {"handler", "workflow_id", "step", "result"}: the effect that
-//                                     holds
+//                                     holds; handler "voided": an undo came first, nothing holds
 //   run/<idempotency key>/<run id>    {"handler"}: the process that applied it (one entry: more than
 //                                     one would mean it was applied twice)
 //   attempt/<idempotency key>/<run id> {"handler"}: one entry each time a handler was called for the
@@ -27,6 +27,7 @@ namespace order_saga_plugin {
 inline constexpr const char* kEffectPrefix = "effect/";
 inline constexpr const char* kRunPrefix = "run/";
 inline constexpr const char* kAttemptPrefix = "attempt/";
+inline constexpr const char* kVoidedHandler = "voided";
 
 class EffectRecorder {
  public:
@@ -38,8 +39,11 @@ class EffectRecorder {
   actorflow::Json apply(const actorflow::StepContext& step, const std::string& handler,
                         const std::function<actorflow::Json()>& effect);
 
-  // The effect record of the forward step a compensation undoes, if that step took effect.
-  std::optional<actorflow::Json> forward_effect(const actorflow::StepContext& compensation) const;
+  // The effect record of the forward step a compensation undoes, if that step took effect. If it
+  // did not, its key is voided first (a record of handler "voided"), as services that take
+  // idempotency keys do for a cancel that comes before the call: a forward attempt still in
+  // flight (it timed out, or its node was stopped) then finds the key used and applies nothing.
+  std::optional<actorflow::Json> void_or_forward_effect(const actorflow::StepContext& compensation);
 
  private:
   actorflow::Store& store_;

@@ -20,8 +20,8 @@ actorflow::SyncHandler forward(std::shared_ptr<EffectRecorder> effects, std::str
 actorflow::SyncHandler undo(std::shared_ptr<EffectRecorder> effects, std::string handler) {
   return [effects, handler](const StepContext& step) {
     return effects->apply(step, handler, [&] {
-      const auto forward_effect = effects->forward_effect(step);
-      if (!forward_effect) return Json{{"undone", false}, {"reason", "the step took no effect"}};
+      const auto forward_effect = effects->void_or_forward_effect(step);
+      if (!forward_effect) return Json{{"undone", false}, {"reason", "the step took no effect (its key is voided)"}};
       return Json{{"undone", true}, {"undid", forward_effect->at("result")}};
     });
   };

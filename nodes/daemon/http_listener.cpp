@@ -1,5 +1,7 @@
 #include "http_listener.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -42,9 +44,13 @@ HttpListener::HttpListener() {
   server_.set_keep_alive_timeout(kKeepAliveSeconds);
   // httplib's default sets SO_REUSEPORT, which lets a second node bind a port in use and take half
   // its connections. SO_REUSEADDR alone still allows a restart while old connections linger.
+  // TCP_NODELAY (inherited by accepted connections): a reply is sent as two writes, head and body,
+  // and Nagle's algorithm would hold the body until the client's delayed ACK, 40 ms on every
+  // request of a kept-alive connection.
   server_.set_socket_options([](socket_t sock) {
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof(yes));
   });
 }
 

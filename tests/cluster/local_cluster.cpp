@@ -14,8 +14,9 @@ constexpr const char* kPrefix = "af:";
 
 }  // namespace
 
-LocalCluster::LocalCluster(int shards, ClusterTimings timings)
-    : shards_(shards), timings_(std::move(timings)), redis_(RedisServer::Options{.persistent = true}) {
+LocalCluster::LocalCluster(int shards, ClusterTimings timings, ClusterNodeExtras extras)
+    : shards_(shards), timings_(std::move(timings)), extras_(std::move(extras)),
+      redis_(RedisServer::Options{.persistent = true}) {
   RedisOptions options;
   options.port = redis_.port();
   options.key_prefix = kPrefix;
@@ -36,6 +37,8 @@ NodeProcess& LocalCluster::start(const std::string& id, const std::string& extra
   NodeSetup setup = dir_.setup();
   setup.node_id = id;
   setup.store = store_spec();
+  setup.defaults_yaml += extras_.defaults_yaml;
+  setup.extra_yaml = extras_.extra_yaml;
   setup.cluster_yaml = "  enabled: true\n  listen: 127.0.0.1:0\n  shards: " + std::to_string(shards_) +
                        "\n  lease_ttl: " + timings_.lease_ttl + "\n  heartbeat_interval: " + timings_.heartbeat_interval +
                        "\n  peer_timeout: " + timings_.peer_timeout + "\n  handoff_timeout: " + timings_.handoff_timeout +

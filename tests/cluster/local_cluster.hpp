@@ -27,9 +27,15 @@ struct ClusterTimings {
   std::string handoff_timeout = "3s";
 };
 
+// What every node's config adds to the defaults of NodeSetup.
+struct ClusterNodeExtras {
+  std::string defaults_yaml;  // more lines of the defaults: section, e.g. "  step_timeout: 2s\n"
+  std::string extra_yaml;     // more top-level lines, e.g. "chaos: '<file>'\n"
+};
+
 class LocalCluster {
  public:
-  explicit LocalCluster(int shards = 12, ClusterTimings timings = {});
+  explicit LocalCluster(int shards = 12, ClusterTimings timings = {}, ClusterNodeExtras extras = {});
   ~LocalCluster();
 
   // Starts node `id` (lines added to its cluster: section, e.g. remote_handlers), waiting until it
@@ -50,6 +56,9 @@ class LocalCluster {
 
   // Reading what the nodes wrote (the example plugin's effects, histories).
   Store& store() const { return *store_; }
+  std::shared_ptr<Store> shared_store() const { return store_; }
+  // Top-level lines every node started from now on adds to its config.
+  void set_extra_node_yaml(std::string yaml) { extras_.extra_yaml = std::move(yaml); }
   RedisServer& redis() { return redis_; }
   int shards() const { return shards_; }
   const NodeDir& dir() const { return dir_; }
@@ -58,6 +67,7 @@ class LocalCluster {
  private:
   int shards_;
   ClusterTimings timings_;
+  ClusterNodeExtras extras_;
   RedisServer redis_;
   NodeDir dir_;
   std::shared_ptr<Store> store_;

@@ -30,9 +30,10 @@ FaultInjector::FaultInjector(testing::LocalCluster& cluster, LiveNodes& live, ui
   refresh_live();
 }
 
-void FaultInjector::refresh_live() {
+void FaultInjector::refresh_live(const std::string& except) {
   std::vector<int> ports;
-  for (const auto& id : cluster_.running_nodes()) ports.push_back(cluster_.node(id).port());
+  for (const auto& id : cluster_.running_nodes())
+    if (id != except) ports.push_back(cluster_.node(id).port());
   live_.set(std::move(ports));
 }
 
@@ -74,7 +75,8 @@ int64_t FaultInjector::until(const std::function<bool()>& recovered, std::chrono
 
 bool FaultInjector::probe_completes(const std::string& id) {
   const testing::NodeProcess& via = cluster_.node(pick_node());
-  const testing::HttpAnswer started = testing::start_workflow(via, "order_saga", id, Json{{"sku", "probe"}, {"amount", 1}});
+  // A purchase order below the approval threshold: two steps, no breaker to wait for.
+  const testing::HttpAnswer started = testing::start_workflow(via, "purchase_order", id, Json{{"amount_cents", 500}});
   if (started.status != 201 && started.status != 200) return false;
   return testing::wait_for_status(via, id, {"completed"}, std::chrono::seconds(1)).value("status", "") == "completed";
 }
@@ -102,9 +104,11 @@ FaultRecord FaultInjector::inject(FaultKind kind) {
     case FaultKind::stop_node: {
       record.target = pick_node();
       cluster_.node(record.target).pause();
+      refresh_live(record.target);  // clients stop sending to a node that does not answer
       record.recovery_ms = until([&] { return cluster_.shards_by_owner().count(record.target) == 0 &&
                                               cluster_.shards_by_owner().count("") == 0; }, t0);
       cluster_.node(record.target).resume();
+      refresh_live();
       break;
     }
     case FaultKind::restart_redis: {

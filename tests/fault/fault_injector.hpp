@@ -41,7 +41,7 @@ class FaultInjector {
   std::chrono::milliseconds pause(std::chrono::milliseconds min, std::chrono::milliseconds max);
 
   const std::vector<FaultRecord>& records() const { return records_; }
-  void refresh_live();  // after nodes changed
+  void refresh_live(const std::string& except = "");  // after nodes changed
 
  private:
   std::string pick_node();

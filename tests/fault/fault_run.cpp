@@ -73,7 +73,7 @@ size_t settle(testing::LocalCluster& cluster, const std::vector<std::string>& st
 }
 
 Json summary_of(const RunOptions& options, const fault::OrderLoad& load, const fault::FaultInjector& faults,
-                const fault::RunVerdict& verdict, int64_t run_ms) {
+                const fault::RunVerdict& verdict, const std::map<std::string, uint64_t>& chaos, int64_t run_ms) {
   Json by_kind = Json::object();
   std::map<std::string, std::vector<int64_t>> recoveries;
   std::map<std::string, int> unrecovered;
@@ -87,6 +87,7 @@ Json summary_of(const RunOptions& options, const fault::OrderLoad& load, const f
                          {"recovery_ms_max", percentile(list, 1.0)}, {"not_recovered", unrecovered[kind]}};
   by_kind["step_failure"] = Json{{"injected", load.step_failures_asked()}};
   by_kind["compensation_failure"] = Json{{"injected", load.compensation_failures_asked()}};
+  for (const auto& [kind, count] : chaos) by_kind["chaos_" + kind] = Json{{"injected", count}};
   return Json{{"seed", options.seed},
               {"duration_ms", run_ms},
               {"orders_per_second", options.orders_per_second},
@@ -130,8 +131,30 @@ void print_summary(const Json& summary) {
   std::cout << (summary["passed"].get<bool>() ? "PASSED" : "FAILED") << std::endl;
 }
 
+// The chaos policies every node runs with: faults inside the step path, besides the faults the run
+// injects from outside (kill, stop, Redis) and the failures orders ask for.
+std::string chaos_yaml(uint64_t seed) {
+  std::string yaml = "seed: " + std::to_string(seed) + "\npolicies:\n";
+  // Failures, hangs and lost replies everywhere but the charge (its breaker would open and hold
+  // every order back); delays and instance crashes everywhere.
+  for (const char* handler : {"inventory.reserve", "shipping.create", "notify.confirmation"}) {
+    yaml += std::string("  - {kind: fail, handler: ") + handler + ", probability: 0.03}\n";
+    yaml += std::string("  - {kind: hang, handler: ") + handler + ", probability: 0.004}\n";
+    yaml += std::string("  - {kind: drop_reply, handler: ") + handler + ", probability: 0.004}\n";
+  }
+  yaml += "  - {kind: fail, phase: compensation, probability: 0.03}\n"
+          "  - {kind: delay, delay: 200ms, probability: 0.01}\n"
+          "  - {kind: crash, at: before_commit, probability: 0.003}\n"
+          "  - {kind: crash, at: after_commit, probability: 0.003}\n";
+  return yaml;
+}
+
 int run(const RunOptions& options) {
-  testing::LocalCluster cluster(options.shards);
+  testing::ClusterNodeExtras extras;
+  extras.defaults_yaml = "  step_timeout: 1s\n";  // a hung step or a lost reply is retried soon
+  testing::LocalCluster cluster(options.shards, {}, extras);
+  const std::string chaos_file = cluster.dir().write("chaos.yaml", chaos_yaml(options.seed));
+  cluster.set_extra_node_yaml("chaos: '" + chaos_file + "'\n");
   const std::vector<std::string> names{"node-1", "node-2", "node-3"};
   for (const auto& name : names) cluster.start(name);
   if (!cluster.wait_balanced(names, 30s)) {
@@ -163,9 +186,10 @@ int run(const RunOptions& options) {
   if (open > 0) std::cout << open << " workflows did not end within " << options.settle_s << " s" << std::endl;
   const fault::RunVerdict verdict = fault::judge_run(cluster.store(), started);
   const int64_t run_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - begin).count();
-  Json summary = summary_of(options, load, faults, verdict, run_ms);
+  const auto chaos = fault::chaos_injected(cluster.shared_store(), started);
+  Json summary = summary_of(options, load, faults, verdict, chaos, run_ms);
   bool enough = true;
-  for (const char* kind : {"kill_node", "stop_node", "restart_redis", "step_failure"}) {
+  for (const char* kind : {"kill_node", "stop_node", "restart_redis", "step_failure", "chaos_fail", "chaos_crash"}) {
     const int injected = summary["faults"].contains(kind) ? summary["faults"][kind]["injected"].get<int>() : 0;
     if (injected < options.faults_per_kind_min) {
       enough = false;

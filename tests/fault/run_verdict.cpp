@@ -2,6 +2,7 @@
 
 #include "node_process.hpp"
 
+#include <actorflow/engine.hpp>
 #include <actorflow/json.hpp>
 
 #include <set>
@@ -29,6 +30,23 @@ std::map<std::string, WorkflowSummary> all_summaries(Store& store) {
 }
 
 }  // namespace
+
+std::map<std::string, uint64_t> chaos_injected(std::shared_ptr<Store> store, const std::vector<std::string>& started) {
+  EngineOptions options;
+  options.store = std::move(store);
+  const Engine reader(options);  // decodes histories; runs nothing (never recovers)
+  std::map<std::string, uint64_t> by_kind;
+  for (const auto& id : started) {
+    for (const auto& event : reader.history(id)) {
+      if (event.type != "chaos_injected") continue;
+      std::string detail = event.detail;
+      if (detail.rfind("compensation: ", 0) == 0) detail = detail.substr(14);
+      const std::string kind = detail.substr(0, detail.find_first_of(" ,"));
+      ++by_kind[kind == "drop" ? "drop_reply" : kind];
+    }
+  }
+  return by_kind;
+}
 
 RunVerdict judge_run(Store& store, const std::vector<std::string>& started) {
   RunVerdict verdict;
@@ -65,7 +83,8 @@ RunVerdict judge_run(Store& store, const std::vector<std::string>& started) {
     bool reserved = false, charged = false;
     for (const char* step : kForwardSteps) {
       const std::string key = id + "/" + step;
-      if (effects.effects.count(key) == 0) continue;
+      const auto effect = effects.effects.find(key);
+      if (effect == effects.effects.end() || effect->second == "voided") continue;  // never took effect
       const auto undo = effects.results.find(key + "#compensate");
       const bool undone = undo != effects.results.end() && undo->is_object() && undo->value("undone", false);
       if (undone) continue;

@@ -42,4 +42,8 @@ struct RunVerdict {
 // Reads the final state of `started` (their ids) and of the effects from `store`.
 RunVerdict judge_run(Store& store, const std::vector<std::string>& started);
 
+// The chaos faults the nodes injected into the workflows, by kind (fail, delay, hang, crash,
+// drop_reply), from their histories' chaos_injected events.
+std::map<std::string, uint64_t> chaos_injected(std::shared_ptr<Store> store, const std::vector<std::string>& started);
+
 }  // namespace actorflow::fault

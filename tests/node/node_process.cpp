@@ -118,7 +118,8 @@ std::string NodeSetup::to_yaml() const {
   yaml << "store: '" << store << "'\n"
        << "defaults:\n" << defaults_yaml
        << "engine:\n  step_workers: " << step_workers << "\n  wake_poll_interval: 100ms\n"
-       << "log:\n  level: info\n  format: json\n";
+       << "log:\n  level: info\n  format: json\n"
+       << extra_yaml;
   return yaml.str();
 }
 

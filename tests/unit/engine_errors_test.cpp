@@ -305,6 +305,46 @@ TEST(Idempotency, StartRefusesUnknownDefinitionsAndBadInput) {
   EXPECT_FALSE(t.engine->start("w", std::string(300, 'x')).status);
 }
 
+TEST(Timeouts, AStepThatFailsForGoodAfterAnAttemptTimedOutIsCompensatedToo) {
+  // Attempt 1 times out (its call may still land), attempt 2 fails for good: the step is undone,
+  // since attempt 1 may have taken effect.
+  TestEngine t;
+  AsyncProbe calls;
+  std::atomic<int> undo{0};
+  t.engine->register_async_handler("flaky", calls.handler());
+  t.engine->register_handler("undo", counting(undo));
+  ASSERT_TRUE(t.engine->register_workflow(WorkflowBuilder("w")
+                                              .step(StepSpec("s", "flaky").compensate_with("undo").retry_with(quick_retry(1)))
+                                              .build()));
+  t.engine->start("w", "wf-1");
+  calls.await_call(1);
+  ASSERT_TRUE(t.clock->advance_to_timer("s timeout"));
+  ASSERT_TRUE(t.clock->advance_to_timer("s backoff"));
+  calls.await_call(2).complete(StepOutcome::failure("card declined", /*retryable=*/false));
+  auto info = t.engine->wait("wf-1", Millis(10'000));
+  EXPECT_EQ(info->status, WorkflowStatus::compensated);
+  EXPECT_EQ(undo.load(), 1);
+  EXPECT_EQ(t.steps_of("wf-1", "compensation_completed"), (std::vector<std::string>{"s"}));
+}
+
+TEST(Timeouts, AStepThatFailsForGoodWithEveryAttemptAnsweredIsNotCompensated) {
+  TestEngine t;
+  AsyncProbe calls;
+  std::atomic<int> undo{0};
+  t.engine->register_async_handler("flaky", calls.handler());
+  t.engine->register_handler("undo", counting(undo));
+  ASSERT_TRUE(t.engine->register_workflow(WorkflowBuilder("w")
+                                              .step(StepSpec("s", "flaky").compensate_with("undo").retry_with(quick_retry(1)))
+                                              .build()));
+  t.engine->start("w", "wf-1");
+  calls.await_call(1).complete(StepOutcome::failure("busy", /*retryable=*/true));
+  ASSERT_TRUE(t.clock->advance_to_timer("s backoff"));
+  calls.await_call(2).complete(StepOutcome::failure("card declined", /*retryable=*/false));
+  auto info = t.engine->wait("wf-1", Millis(10'000));
+  EXPECT_EQ(info->status, WorkflowStatus::compensated);
+  EXPECT_EQ(undo.load(), 0) << "every attempt answered that it failed: nothing to undo";
+}
+
 TEST(Timeouts, AStepThatTimedOutIsCompensatedBecauseItMayHaveTakenEffect) {
   TestEngine t;
   AsyncProbe hanging;

@@ -5,7 +5,10 @@
 //  - A compensation handler undoes its step. It gets the step's input (the whole data, which holds
 //    the step's output under the step's name, when the step maps none). It is retried per the
 //    step's retry policy whatever it throws, and must tolerate having nothing to undo: a step that
-//    timed out is compensated too, since it may have taken effect.
+//    timed out is compensated too, since it may have taken effect. So is a step that fails for
+//    good after any of its attempts timed out or was running when its instance died (a late or
+//    lost attempt may have taken effect): a compensation may even run before that attempt's
+//    effect lands, so a service should refuse a call whose idempotency key was undone.
 //  - An async handler must not block for long: it starts the work and calls `complete` exactly
 //    once, from any thread, whenever the work ends. It is started on a step-worker thread; if it
 //    throws while starting, the step fails as if a sync handler had thrown.

@@ -4,6 +4,8 @@
 
 #include <caf/all.hpp>
 
+#include <algorithm>
+
 namespace actorflow {
 namespace {
 
@@ -92,6 +94,7 @@ bool WorkflowRunner::load(const std::string& workflow_id, InstanceStart start, s
     switch (rec.status) {
       case StepStatus::running:
         record("step_redispatched", path, rec.attempts + 1);
+        rec.outcome_unknown = true;  // the attempt of the instance that died may have taken effect
         start_step(node);
         break;
       case StepStatus::compensating:
@@ -394,9 +397,8 @@ void WorkflowRunner::on_timer(const std::string& path, uint64_t token, TimerKind
     record("step_timed_out", path, rec.status == StepStatus::compensating ? rec.compensation_attempts : rec.attempts,
            {}, {}, timeout_of(node).count(), error);
     core_.counters.step_timed_out(handler_label(node, rec.status == StepStatus::compensating));
-    timing_out_ = true;
+    if (rec.status == StepStatus::running) rec.outcome_unknown = true;
     on_step_done(path, token, StepOutcome::failure(error, true));
-    timing_out_ = false;
     return;
   }
   clear_flight(path);
@@ -485,9 +487,11 @@ void WorkflowRunner::step_failed(const Node& node, const StepOutcome& outcome, i
   record("step_failed", node.path, rec.attempts, "running", "failed", duration_ms,
          outcome.error + (outcome.retryable ? "" : " (not retryable)"));
   rec.status = StepStatus::failed;
-  if (timing_out_ && !node.step.compensation.empty()) {
-    // A step that timed out may still have taken effect: undo it too (compensations must
-    // tolerate having nothing to undo).
+  if (rec.outcome_unknown && !node.step.compensation.empty() &&
+      std::find(state_.completed.begin(), state_.completed.end(), node.path) == state_.completed.end()) {
+    // An attempt that timed out (this one or an earlier one), or that was running when its
+    // instance died, may still have taken effect: undo it too (compensations must tolerate
+    // having nothing to undo).
     state_.completed.push_back(node.path);
   }
   if (state_.failed_step.empty()) {

@@ -135,7 +135,6 @@ class WorkflowRunner {
   uint64_t next_token_ = 1;
   uint64_t epoch_ = 0;          // the epoch this incarnation writes with (its shard's when it loaded)
   bool handing_off_ = false;
-  bool timing_out_ = false;
   int commits_in_flight_ = 0;
   uint64_t idle_token_ = 0;    // bumped by every commit: a passivation check with an older one is stale
   TimerId idle_timer_ = 0;

@@ -65,6 +65,7 @@ std::string encode_state(const WorkflowState& s, uint64_t epoch) {
     rec.set_retry_at_ms(r.retry_at_ms);
     rec.set_error(r.error);
     rec.set_timeouts(r.timeouts);
+    rec.set_outcome_unknown(r.outcome_unknown);
   }
   for (const auto& signal : s.pending_signals) {
     pb::PendingSignal* m_signal = m.add_pending_signals();
@@ -117,6 +118,7 @@ std::optional<WorkflowState> decode_state(const std::string& bytes, std::string*
       rec.retry_at_ms = r.retry_at_ms();
       rec.error = r.error();
       rec.timeouts = r.timeouts();
+      rec.outcome_unknown = r.outcome_unknown();
       s.steps.emplace(path, rec);
     }
     for (const auto& signal : m.pending_signals())

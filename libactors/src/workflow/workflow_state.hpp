@@ -35,6 +35,9 @@ struct StepRecord {
   int64_t retry_at_ms = 0;       // retry_wait: next attempt; sleeping: wake-up; waiting: deadline
   std::string error;             // last error
   int timeouts = 0;              // waits: deadlines passed
+  // An attempt ended without an answer (it timed out, or it was running when its instance died):
+  // it may have taken effect, so a step that then fails for good is compensated too.
+  bool outcome_unknown = false;
 };
 
 struct PendingSignal {
