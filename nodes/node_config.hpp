@@ -66,7 +66,7 @@ struct NodeConfig {
   // engine: limits and timings of the workflow engine
   int step_workers = 4;                             // engine.step_workers: 1..1024
   int step_queue_max = 100'000;                     // engine.step_queue_max: 1..10,000,000
-  int scheduler_threads = 0;                        // engine.scheduler_threads: 0 (CAF's default)..1024
+  int scheduler_threads = 0;                        // engine.scheduler_threads: 0 (one per core)..1024
   int instance_restarts_max = 3;                    // engine.instance_restarts_max: 0..1000
   Millis instance_restart_period{60'000};           // engine.instance_restart_period
   int breaker_waits_max = 1'000;                    // engine.breaker_waits_max: 1..1,000,000

@@ -80,6 +80,36 @@ TEST_F(RedisStoreTest, StaleWriteLeavesSnapshotStreamAndLiveSetUntouched) {
   EXPECT_EQ(raw.integer({"EXISTS", "t:dead"}), 0);
 }
 
+// A workflow hash written before it kept its live flag and wake-up time: the next write still
+// moves it in the live set and the wake index.
+TEST_F(RedisStoreTest, AWorkflowWrittenBeforeItsHashKeptLiveAndWakeStillLeavesTheIndexes) {
+  WorkflowWrite timed = create_write("wf-1", 1, "s");
+  timed.wake_at_ms = 500;
+  ASSERT_THAT(store->commit({timed}), ElementsAre(WriteResult::ok));
+  ASSERT_EQ(raw.integer({"HDEL", "t:wf:wf-1", "live", "wake"}), 2);
+  ASSERT_EQ(raw.integer({"SISMEMBER", "t:live", "wf-1"}), 1);
+  ASSERT_EQ(raw.integer({"ZCARD", "t:wake"}), 1);
+
+  WorkflowWrite ended = save_write("wf-1", 1, "done");
+  ended.live = false;
+  ASSERT_THAT(store->commit({ended}), ElementsAre(WriteResult::ok));
+  EXPECT_EQ(raw.integer({"SISMEMBER", "t:live", "wf-1"}), 0);
+  EXPECT_EQ(raw.integer({"ZCARD", "t:wake"}), 0);
+}
+
+// What a transition costs Redis: one write of a running workflow is one HMGET, one HSET and one
+// XADD per event; nothing else when its status, live flag and wake-up time stay.
+TEST_F(RedisStoreTest, AWriteThatChangesNoIndexTouchesOnlyTheHashAndTheStream) {
+  ASSERT_THAT(store->commit({create_write("wf-1", 1, "s")}), ElementsAre(WriteResult::ok));
+  raw.text({"CONFIG", "RESETSTAT"});
+  ASSERT_THAT(store->commit({save_write("wf-1", 1, "s2", {"e1", "e2"})}), ElementsAre(WriteResult::ok));
+  EXPECT_EQ(raw.calls_of("hmget"), 1);
+  EXPECT_EQ(raw.calls_of("hset"), 1);
+  EXPECT_EQ(raw.calls_of("xadd"), 2);
+  for (const char* untouched : {"sadd", "srem", "zadd", "zrem", "hget", "exists"})
+    EXPECT_EQ(raw.calls_of(untouched), 0) << untouched;
+}
+
 TEST_F(RedisStoreTest, EpochsBeyondTwoToThe53CompareExactly) {
   const uint64_t big = (uint64_t{1} << 60) + 1;
   ASSERT_THAT(store->commit({create_write("wf-1", big, "v1")}), ElementsAre(WriteResult::ok));

@@ -228,6 +228,35 @@ TEST_F(SqliteStoreTest, AFileFromBeforeSummariesListsItsWorkflowsAndTakesNewWrit
                                                     Pair(WorkflowStatus::failed, 1u)));
 }
 
+// The events of one write are stored as one row; a file from before (one row an event, no events
+// column) reads as it was and takes new writes after its old events.
+TEST_F(SqliteStoreTest, AWritesEventsAreOneRowAndOldOneEventRowsStillRead) {
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    const char* old_schema = R"sql(
+      CREATE TABLE history (seq INTEGER PRIMARY KEY AUTOINCREMENT, workflow_id TEXT NOT NULL, event BLOB NOT NULL);
+      CREATE INDEX history_by_workflow ON history(workflow_id, seq);
+      INSERT INTO history(workflow_id, event) VALUES('wf-1', 'old1'), ('wf-1', 'old2');
+    )sql";
+    EXPECT_EQ(sqlite3_exec(db, old_schema, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    sqlite3_close(db);
+  }
+  auto store = make_sqlite_store(path);
+  const std::string binary("b\x00\x80\xff", 4);
+  const std::string big(300, 'x');  // a length that takes two bytes
+  WorkflowWrite first = write_of("wf-1", 1, "s", true);
+  first.history = {"e1", binary, big, ""};
+  WorkflowWrite second = write_of("wf-1", 1, "s", false);
+  second.history = {"e5"};
+  ASSERT_THAT(store->commit({first}), ElementsAre(WriteResult::ok));
+  ASSERT_THAT(store->commit({second}), ElementsAre(WriteResult::ok));
+
+  EXPECT_THAT(store->history("wf-1"), ElementsAre("old1", "old2", "e1", binary, big, "", "e5"));
+  RawConnection raw(path);
+  EXPECT_EQ(raw.query_text("SELECT COUNT(*) FROM history WHERE workflow_id = 'wf-1'"), "4");
+}
+
 TEST_F(SqliteStoreTest, ListingAndCountingByStatusUseTheStatusIndex) {
   auto store = make_sqlite_store(path);
   RawConnection other(path);

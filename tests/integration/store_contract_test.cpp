@@ -246,6 +246,42 @@ TEST_P(StoreContract, LiveIndexFollowsTheLiveFlag) {
   EXPECT_EQ(store->load("b")->snapshot, "done");
 }
 
+// Stores may skip index updates a write does not change (Redis keeps each workflow's live flag and
+// wake-up time beside its snapshot): every change must still reach the indexes, in both directions.
+TEST_P(StoreContract, IndexesFollowEveryChangeOfLiveAndWakeUp) {
+  auto write = [](bool live, int64_t wake_at_ms) {
+    WorkflowWrite w = save_write("wf-1", 1, "s");
+    w.live = live;
+    w.wake_at_ms = wake_at_ms;
+    return w;
+  };
+  auto wake_ids = [&] {
+    std::vector<std::pair<std::string, int64_t>> ids;
+    for (const auto& due : store->wake_ups_until(10'000, 10)) ids.emplace_back(due.workflow_id, due.at_ms);
+    return ids;
+  };
+  using Wakes = std::vector<std::pair<std::string, int64_t>>;
+  ASSERT_THAT(store->commit({create_write("wf-1", 1, "s")}), ElementsAre(WriteResult::ok));
+  ASSERT_THAT(store->commit({write(true, 0)}), ElementsAre(WriteResult::ok));  // unchanged
+  EXPECT_THAT(store->live_workflows(), ElementsAre("wf-1"));
+  EXPECT_EQ(wake_ids(), Wakes{});
+  ASSERT_THAT(store->commit({write(true, 500)}), ElementsAre(WriteResult::ok));
+  EXPECT_EQ(wake_ids(), (Wakes{{"wf-1", 500}}));
+  ASSERT_THAT(store->commit({write(true, 500)}), ElementsAre(WriteResult::ok));  // unchanged
+  EXPECT_EQ(wake_ids(), (Wakes{{"wf-1", 500}}));
+  ASSERT_THAT(store->commit({write(true, 700)}), ElementsAre(WriteResult::ok));
+  EXPECT_EQ(wake_ids(), (Wakes{{"wf-1", 700}}));
+  ASSERT_THAT(store->commit({write(false, 700)}), ElementsAre(WriteResult::ok));  // ends: out of both
+  EXPECT_THAT(store->live_workflows(), IsEmpty());
+  EXPECT_EQ(wake_ids(), Wakes{});
+  ASSERT_THAT(store->commit({write(true, 900)}), ElementsAre(WriteResult::ok));  // live again (a retry)
+  EXPECT_THAT(store->live_workflows(), ElementsAre("wf-1"));
+  EXPECT_EQ(wake_ids(), (Wakes{{"wf-1", 900}}));
+  ASSERT_THAT(store->commit({write(true, 0)}), ElementsAre(WriteResult::ok));
+  EXPECT_EQ(wake_ids(), Wakes{});
+  EXPECT_THAT(store->live_workflows(), ElementsAre("wf-1"));
+}
+
 TEST_P(StoreContract, DeadLettersAreListed) {
   WorkflowWrite first = terminal_write("wf-1", 1, "parked");
   first.create = true;

@@ -143,6 +143,8 @@ void RedisServer::start() {
                                    "--save", ""};
   if (options_.persistent) {
     args.insert(args.end(), {"--appendonly", "yes", "--appendfsync", "always"});
+  } else if (options_.append_only_every_second) {
+    args.insert(args.end(), {"--appendonly", "yes", "--appendfsync", "everysec"});
   } else {
     args.insert(args.end(), {"--appendonly", "no"});
   }

@@ -14,6 +14,8 @@ class RedisServer {
     // appendonly yes + appendfsync always: every acknowledged write survives stop(), kill9() and
     // restart(). Otherwise nothing is persisted (--save '' --appendonly no).
     bool persistent = false;
+    // appendonly yes + appendfsync everysec, as production servers often run (benchmarks).
+    bool append_only_every_second = false;
   };
 
   RedisServer() : RedisServer(Options{}) {}
@@ -25,6 +27,7 @@ class RedisServer {
   int port() const { return port_; }
   const std::string& dir() const { return dir_; }
   bool running() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
 
   void stop();     // SIGTERM, then waits for the process to exit; no-op when not running
   void kill9();    // SIGKILL, then waits for the process to exit

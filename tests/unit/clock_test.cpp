@@ -195,3 +195,22 @@ TEST(RealClock, DestroyingWithPendingTimersDoesNotFireThem) {
   }
   EXPECT_FALSE(fired);
 }
+
+// The timer thread sleeps until the earliest timer and is woken only for a new earliest one: a
+// timer due before the one it sleeps for must still fire on time.
+TEST(RealClock, ATimerDueBeforeThePendingOnesFiresOnTime) {
+  auto clock = make_real_clock();
+  clock->schedule(1h, "far", [] {});
+  std::promise<void> fired;
+  clock->schedule(10ms, "near", [&] { fired.set_value(); });
+  EXPECT_EQ(fired.get_future().wait_for(10s), std::future_status::ready);
+}
+
+TEST(RealClock, CancelFindsATimerAmongManyAndOnlyOnce) {
+  auto clock = make_real_clock();
+  std::vector<TimerId> ids;
+  for (int i = 0; i < 10'000; ++i) ids.push_back(clock->schedule(1h + std::chrono::milliseconds(i % 7), "t", [] {}));
+  for (size_t i = 0; i < ids.size(); i += 2) EXPECT_TRUE(clock->cancel(ids[i]));
+  for (size_t i = 0; i < ids.size(); i += 2) EXPECT_FALSE(clock->cancel(ids[i]));
+  EXPECT_TRUE(clock->cancel(ids[1]));
+}

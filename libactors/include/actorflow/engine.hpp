@@ -19,6 +19,7 @@
 #include <actorflow/workflow_definition.hpp>
 #include <actorflow/workflow_status.hpp>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -38,7 +39,13 @@ struct EngineOptions {
   Millis instance_restart_period{60'000};  // ...within this period is dead-lettered
   int breaker_waits_max = 1'000;           // a step denied this often by its breaker fails
   uint64_t seed = 0;                       // jitter randomness; 0 = from the clock
-  int scheduler_threads = 0;               // CAF scheduler threads; 0 = CAF's default
+  int scheduler_threads = 0;               // actor scheduler threads; 0 = one per core
+  // How idle scheduler threads wait for work. sharing: one queue, an idle thread sleeps until a
+  // message comes (no CPU when idle; the better choice on a few cores). stealing: a queue per
+  // thread, idle threads poll and steal before they sleep (scales to many cores, but polling
+  // costs CPU and a context switch per 50 us sleep while load is light).
+  enum class SchedulerPolicy { sharing, stealing };
+  SchedulerPolicy scheduler_policy = SchedulerPolicy::sharing;
   // An instance that only waits (signal, sleep, retry backoff) this long is stopped and kept only
   // as its snapshot; a signal or its timer brings it back. None: never.
   std::optional<Millis> passivate_after = Millis(60'000);
@@ -50,6 +57,10 @@ struct EngineOptions {
   // Faults to inject into the step path (actorflow/chaos.hpp); none by default. The constructor
   // throws std::invalid_argument naming every problem of an unusable config.
   ChaosConfig chaos;
+  // Called once for each workflow that ends here (completed, failed, compensated, dead-lettered),
+  // after its final state is durable. It runs on an engine thread: it must return quickly, and
+  // must not block nor call Engine methods that wait. For monitors and load drivers.
+  std::function<void(const std::string& workflow_id, WorkflowStatus status)> on_workflow_ended;
 };
 
 struct StartResult {
@@ -81,7 +92,15 @@ class Engine {
   Status register_workflow(WorkflowDefinition definition);
 
   // Starts `definition` as workflow `workflow_id` with `input` as its data. Idempotent on the id.
+  // On a cluster node the start is made by the owner of the workflow's shard (forwarded to it,
+  // waiting for one while the shard moves, up to ClusterOptions::route_timeout).
   StartResult start(const std::string& definition, const std::string& workflow_id, Json input = Json::object());
+  // As start, but returns at once: `done` is called once with the result, when the start is
+  // durable or refused, on an engine thread (so it must return quickly and not block). Many
+  // starts in flight share the store's commits: this is how one caller starts thousands a second.
+  // (On a cluster node each start is forwarded on a thread of its own.)
+  using StartCallback = std::function<void(StartResult)>;
+  void start_async(const std::string& definition, const std::string& workflow_id, Json input, StartCallback done);
 
   // After a process restart: resumes every live workflow in the store from its snapshot (steps in
   // flight are re-dispatched with their idempotency keys). Register definitions and handlers

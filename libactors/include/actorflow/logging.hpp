@@ -11,6 +11,9 @@ namespace actorflow {
 
 std::shared_ptr<spdlog::logger> logger();
 
+// Whether a line at `level` would be written: lets hot paths skip building lines nobody reads.
+bool log_enabled(spdlog::level::level_enum level);
+
 // Writes `fields` as one JSON log line at `level`.
 void log_json(spdlog::level::level_enum level, const Json& fields);
 

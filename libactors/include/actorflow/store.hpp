@@ -90,6 +90,11 @@ class Store {
  public:
   virtual ~Store() = default;
 
+  // Whether calls may block the calling thread (I/O, a server, a file lock): then the engine makes
+  // them only from threads of their own, never from its actor scheduler. A store that answers
+  // from memory says false, and the engine saves a thread switch per commit.
+  virtual bool calls_block() const { return true; }
+
   // Applies the writes in one commit (one transaction / one pipeline) and returns one result per
   // write, in order. A refused write (exists, stale_epoch) leaves the others unaffected. A write
   // is accepted when its epoch >= the stored epoch, and then stores its epoch. A write whose

@@ -78,10 +78,10 @@ StartResult route_start(Engine::Core& core, const std::string& definition, const
       caf::make_message(fwd_start_atom::value, definition, id, input.dump(-1, ' ', false, Json::error_handler_t::replace),
                         std::string(), std::string()),
       [&]() -> std::optional<OwnerAnswer> {
-        auto result = core.start_here(definition, id, input);
-        if (result.not_owner) return std::nullopt;
-        if (!result.started.status) return OwnerAnswer{false, result.started.status.message()};
-        return OwnerAnswer{true, result.started.created ? "" : kStartExisted};
+        const StartResult result = core.start_here(definition, id, input);
+        if (result.unavailable) return std::nullopt;  // the shard moved away meanwhile: ask its owner
+        if (!result.status) return OwnerAnswer{false, result.status.message()};
+        return OwnerAnswer{true, result.created ? "" : kStartExisted};
       });
   if (!answer.ok) return {Status::error(answer.error), false, answer.unreachable};
   return {Status::ok(), answer.error != kStartExisted};

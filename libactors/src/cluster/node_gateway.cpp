@@ -10,52 +10,49 @@
 
 #include <caf/all.hpp>
 
+#include <map>
+
 namespace actorflow {
 namespace {
 
 constexpr auto kSchedulerWait = std::chrono::seconds(60);
 
+using start_done_atom = caf::atom_constant<caf::atom("startdone")>;  // a forwarded start was answered
+
+struct GatewayState {
+  uint64_t starts_issued = 0;
+  std::map<uint64_t, caf::response_promise> starts;  // forwarded starts waiting for their commit
+  static inline const char* name = "node-gateway";
+};
+
 std::string not_owner(int shard) { return kNotOwner + std::to_string(shard); }
 
-// A forwarded start: stored here (this node owns the shard), then run.
-caf::response_promise start(caf::event_based_actor* self, Engine::Core& core, const std::string& definition,
-                            const std::string& id, const std::string& input_json, const std::string& parent_id,
-                            const std::string& parent_path) {
+// A forwarded start: run here (this node owns the shard) as a local start, answered when its
+// creating commit is; a node that does not own the shard (any more) answers kNotOwner.
+caf::response_promise start(caf::event_based_actor* self, Engine::Core& core, GatewayState& state,
+                            const std::string& definition, const std::string& id, const std::string& input_json,
+                            const std::string& parent_id, const std::string& parent_path) {
   auto promise = self->make_response_promise();
   Json input = Json::parse(input_json, nullptr, /*allow_exceptions=*/false);
   if (input.is_discarded()) {
     promise.deliver(false, std::string("the forwarded input of '" + id + "' is not JSON"));
     return promise;
   }
-  if (core.draining) {
-    promise.deliver(false, std::string("the owner is draining: '" + id + "' was not started"));
-    return promise;
-  }
-  auto prepared = core.make_start_write(definition, id, std::move(input), parent_id, parent_path);
-  if (auto* problem = std::get_if<Status>(&prepared)) {
-    promise.deliver(false, problem->message());
-    return promise;
-  }
-  WorkflowWrite& write = std::get<WorkflowWrite>(prepared);
-  const int shard = write.shard;
-  if (write.epoch == 0) {
-    promise.deliver(false, not_owner(shard));
-    return promise;
-  }
-  self->request(core.store_writer, caf::infinite, write_atom::value, std::move(write))
-      .then([&core, promise, id, shard](WriteResult written) mutable {
-        if (written == WriteResult::ok) {
-          ++core.counters.workflows_started;
-          core.send_from_outside(core.supervisor, caf::make_message(spawn_atom::value, id, false));
-          promise.deliver(true, std::string());
-        } else if (written == WriteResult::exists) {
-          promise.deliver(true, std::string(kStartExisted));
-        } else if (written == WriteResult::stale_epoch) {
-          promise.deliver(false, not_owner(shard));
-        } else {
-          promise.deliver(false, "start of '" + id + "' not stored: " + std::string(to_string(written)));
-        }
-      });
+  const uint64_t ticket = ++state.starts_issued;
+  state.starts.emplace(ticket, promise);
+  caf::actor me = caf::actor_cast<caf::actor>(self);
+  std::weak_ptr<Engine::Core> weak_core = core.shared_from_this();
+  // The answer comes on an engine thread: it is handed back to the gateway, which delivers it.
+  core.start_workflow_async(
+      definition, id, std::move(input),
+      [weak_core, me, ticket, shard = core.write_shard(id)](StartResult started) {
+        auto core = weak_core.lock();
+        if (!core) return;
+        std::string error = started.status ? (started.created ? "" : kStartExisted) : started.status.message();
+        if (started.unavailable) error = not_owner(shard);
+        core->send_from_outside(me, caf::make_message(start_done_atom::value, ticket, started.status.is_ok(), error));
+      },
+      parent_id, parent_path);
   return promise;
 }
 
@@ -88,14 +85,20 @@ void run_remote_step(Engine::Core& core, const std::string& handler, const std::
   job.reply_to = reply_to;
   job.path = path;
   job.token = token;
-  core.send_from_outside(core.step_workers, caf::make_message(run_atom::value, std::move(job)));
+  core.run_step(std::move(job));
 }
 
-caf::behavior node_gateway(caf::event_based_actor* self, Engine::Core* core) {
+caf::behavior node_gateway(caf::stateful_actor<GatewayState>* self, Engine::Core* core) {
   return {
+      [=](start_done_atom, uint64_t ticket, bool ok, const std::string& error) {
+        auto it = self->state.starts.find(ticket);
+        if (it == self->state.starts.end()) return;
+        it->second.deliver(ok, error);
+        self->state.starts.erase(it);
+      },
       [=](fwd_start_atom, const std::string& definition, const std::string& id, const std::string& input,
           const std::string& parent_id, const std::string& parent_path) -> caf::result<bool, std::string> {
-        return start(self, *core, definition, id, input, parent_id, parent_path);
+        return start(self, *core, self->state, definition, id, input, parent_id, parent_path);
       },
       [=](fwd_signal_atom, const std::string& id) {
         if (core->write_epoch(id) != 0) self->send(core->supervisor, signal_atom::value, id);

@@ -22,6 +22,11 @@ std::shared_ptr<spdlog::logger> logger() {
   return instance;
 }
 
+bool log_enabled(spdlog::level::level_enum level) {
+  static spdlog::logger* const log = logger().get();  // the logger lives as long as the process
+  return log->should_log(level);
+}
+
 void log_json(spdlog::level::level_enum level, const Json& fields) {
   auto& log = *logger();
   if (!log.should_log(level)) return;

@@ -4,12 +4,16 @@
 #include <map>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 
 namespace actorflow {
 namespace {
 
 // One background thread sleeps until the earliest timer is due. Timers are kept in a map
-// ordered by (due, id), so cancel and the next-due lookup stay cheap.
+// ordered by (due, id), and their due times by id, so schedule, cancel and the next-due lookup
+// are O(log n). The thread is woken only when a new timer is due before every other one: most
+// timers (step timeouts) are cancelled long before they are due, and each wake-up would cost a
+// context switch.
 class RealClock final : public Clock {
  public:
   RealClock() : thread_([this] { run(); }) {}
@@ -19,7 +23,7 @@ class RealClock final : public Clock {
       std::lock_guard lock(mutex_);
       stopping_ = true;
     }
-    changed_.notify_all();
+    changed_.notify_one();
     thread_.join();
   }
 
@@ -30,22 +34,26 @@ class RealClock final : public Clock {
 
   TimerId schedule(Millis delay, std::string label, std::function<void()> fire) override {
     auto due = std::chrono::steady_clock::now() + delay;
-    std::lock_guard lock(mutex_);
-    TimerId id = next_id_++;
-    timers_.emplace(std::make_pair(due, id), Entry{std::move(label), std::move(fire)});
-    changed_.notify_all();
+    bool earliest = false;
+    TimerId id = 0;
+    {
+      std::lock_guard lock(mutex_);
+      id = next_id_++;
+      earliest = timers_.empty() || due < timers_.begin()->first.first;
+      timers_.emplace(std::make_pair(due, id), Entry{std::move(label), std::move(fire)});
+      due_by_id_.emplace(id, due);
+    }
+    if (earliest) changed_.notify_one();
     return id;
   }
 
   bool cancel(TimerId id) override {
     std::lock_guard lock(mutex_);
-    for (auto it = timers_.begin(); it != timers_.end(); ++it) {
-      if (it->first.second == id) {
-        timers_.erase(it);
-        return true;
-      }
-    }
-    return false;
+    auto due = due_by_id_.find(id);
+    if (due == due_by_id_.end()) return false;
+    timers_.erase(std::make_pair(due->second, id));
+    due_by_id_.erase(due);
+    return true;
   }
 
  private:
@@ -67,6 +75,7 @@ class RealClock final : public Clock {
         continue;
       }
       auto node = timers_.extract(timers_.begin());
+      due_by_id_.erase(node.key().second);
       lock.unlock();
       node.mapped().fire();
       lock.lock();
@@ -78,6 +87,7 @@ class RealClock final : public Clock {
   bool stopping_ = false;
   TimerId next_id_ = 1;
   std::map<std::pair<std::chrono::steady_clock::time_point, TimerId>, Entry> timers_;
+  std::unordered_map<TimerId, std::chrono::steady_clock::time_point> due_by_id_;  // of the timers in timers_
   std::thread thread_;  // last: starts after the members it uses exist
 };
 

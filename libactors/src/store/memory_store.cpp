@@ -13,6 +13,8 @@ constexpr size_t kListMax = 1000;
 
 class MemoryStore final : public Store {
  public:
+  bool calls_block() const override { return false; }  // a mutex held for microseconds
+
   std::vector<WriteResult> commit(const std::vector<WorkflowWrite>& batch) override {
     std::lock_guard lock(mutex_);
     std::vector<WriteResult> results;

@@ -31,6 +31,7 @@ class Command {
   void add(std::string_view arg) { args_.push_back(arg); }
   std::string name() const { return args_.empty() ? "" : std::string(args_.front()); }
   int argc() const { return static_cast<int>(args_.size()); }
+  const std::vector<std::string_view>& args() const { return args_; }
   std::vector<const char*> argv() const;
   std::vector<size_t> lengths() const;
 
@@ -75,6 +76,7 @@ class Connection {
   const std::string script_;
   std::unique_ptr<redisContext, ContextDeleter> context_;
   std::string script_sha_;
+  std::string pipeline_;  // commands appended and not yet handed to hiredis, in the wire format
 };
 
 }  // namespace actorflow::redis

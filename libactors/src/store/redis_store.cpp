@@ -1,7 +1,8 @@
 // Store on Redis through hiredis' synchronous API: one connection behind a mutex.
 //
 // Keys, each under options.key_prefix <p>:
-//   <p>wf:<id>       hash {snapshot, epoch, write (the last applied write id)}
+//   <p>wf:<id>       hash {snapshot, epoch, write (the last applied write id), live ('1'/'0'), wake
+//                    (as in the wake index, '0': none)}
 //   <p>hist:<id>     stream, one entry per history event (field "e")
 //   <p>live          set of live workflow ids
 //   <p>dead          list of dead letters, each a JSON object
@@ -17,7 +18,8 @@
 //
 // A commit is one pipeline: MULTI, one EVALSHA of kWriteScript per write, EXEC. The script does the
 // fencing check and every write of one WorkflowWrite atomically; MULTI/EXEC makes the batch
-// all-or-nothing when the connection drops while it is being sent.
+// all-or-nothing when the connection drops while it is being sent. Commits have a connection of
+// their own, so that reads (instances loading, queries) neither wait behind a commit nor delay one.
 #include "store/redis_connection.hpp"
 #include "store/redis_store_listing.hpp"
 
@@ -50,35 +52,47 @@ namespace {
 // lexically), so every uint64 compares exactly (Lua numbers are doubles).
 constexpr std::string_view kWriteScript = R"lua(
 local function older(a, b) return #a < #b or (#a == #b and a < b) end
-if ARGV[7] ~= '' and redis.call('HGET', KEYS[1], 'write') == ARGV[7] then return 0 end
+local stored = redis.call('HMGET', KEYS[1], 'write', 'epoch', 'status', 'live', 'wake')
+if ARGV[7] ~= '' and stored[1] == ARGV[7] then return 0 end
 if ARGV[15] ~= '-1' then
   local fence = redis.call('GET', KEYS[13])
   if not fence or older(ARGV[2], fence) then return 2 end
 end
-local stored = redis.call('HGET', KEYS[1], 'epoch')
+local epoch = stored[2]
 if ARGV[3] == '1' then
-  if redis.call('EXISTS', KEYS[1]) == 1 then return 1 end
-elseif stored then
-  if older(ARGV[2], stored) then return 2 end
+  if epoch or redis.call('EXISTS', KEYS[1]) == 1 then return 1 end
+elseif epoch then
+  if older(ARGV[2], epoch) then return 2 end
 end
+local wake = '0'
+if ARGV[5] == '1' then wake = ARGV[8] end
 -- No status yet: a new workflow, or one written before summaries were kept.
-local old_status = redis.call('HGET', KEYS[1], 'status')
+local old_status = stored[3]
 redis.call('HSET', KEYS[1], 'snapshot', ARGV[4], 'epoch', ARGV[2], 'write', ARGV[7], 'definition', ARGV[9],
-           'version', ARGV[10], 'status', ARGV[11], 'started', ARGV[12], 'updated', ARGV[13])
+           'version', ARGV[10], 'status', ARGV[11], 'started', ARGV[12], 'updated', ARGV[13], 'live', ARGV[5],
+           'wake', wake)
 if not old_status then redis.call('ZADD', KEYS[6], 0, ARGV[1]) end
 if old_status ~= ARGV[11] then
-  for i = 8, 12 do redis.call('ZREM', KEYS[i], ARGV[1]) end
+  if old_status then
+    for i = 8, 12 do redis.call('ZREM', KEYS[i], ARGV[1]) end
+  end
   redis.call('ZADD', KEYS[7], 0, ARGV[1])
 end
-if ARGV[5] == '1' then
-  redis.call('SADD', KEYS[3], ARGV[1])
-else
-  redis.call('SREM', KEYS[3], ARGV[1])
+-- The live set and the wake index are touched only when the workflow's place in them changes
+-- (the hash keeps both; a hash written before it kept them has neither: then both are set).
+if stored[4] ~= ARGV[5] then
+  if ARGV[5] == '1' then
+    redis.call('SADD', KEYS[3], ARGV[1])
+  else
+    redis.call('SREM', KEYS[3], ARGV[1])
+  end
 end
-if ARGV[5] == '1' and ARGV[8] ~= '0' then
-  redis.call('ZADD', KEYS[5], ARGV[8], ARGV[1])
-else
-  redis.call('ZREM', KEYS[5], ARGV[1])
+if stored[5] ~= wake then
+  if wake ~= '0' then
+    redis.call('ZADD', KEYS[5], wake, ARGV[1])
+  else
+    redis.call('ZREM', KEYS[5], ARGV[1])
+  end
 end
 for i = 17, #ARGV do
   redis.call('XADD', KEYS[2], '*', 'e', ARGV[i])
@@ -134,12 +148,13 @@ class RedisStore final : public Store {
         signalled_key_(options_.key_prefix + "signalled"),
         workflows_key_(redis::workflows_key(options_.key_prefix)),
         status_keys_(status_keys_of(options_.key_prefix)),
-        connection_(options_, kWriteScript) {}
+        connection_(options_, kWriteScript),
+        commit_connection_(options_, kWriteScript) {}
 
   std::vector<WriteResult> commit(const std::vector<WorkflowWrite>& batch) override {
     std::vector<WriteResult> results(batch.size(), WriteResult::unavailable);
     if (batch.empty()) return results;
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(commit_mutex_);
     try {
       std::vector<size_t> all(batch.size());
       for (size_t i = 0; i < all.size(); ++i) all[i] = i;
@@ -388,12 +403,12 @@ class RedisStore final : public Store {
   // StoreUnavailable when the connection fails.
   std::vector<size_t> run_writes(const std::vector<WorkflowWrite>& batch, const std::vector<size_t>& indexes,
                                  bool by_sha, std::vector<WriteResult>& results) const {
-    connection_.append({"MULTI"});  // connects first when needed, which loads the script
+    commit_connection_.append({"MULTI"});  // connects first when needed, which loads the script
     for (size_t index : indexes) append_write(batch[index], by_sha);
-    connection_.append({"EXEC"});
-    const std::vector<Reply> replies = connection_.read_replies(indexes.size() + 2);
+    commit_connection_.append({"EXEC"});
+    const std::vector<Reply> replies = commit_connection_.read_replies(indexes.size() + 2);
 
-    if (replies.front()->type != REDIS_REPLY_STATUS) unexpected("MULTI", replies.front().get());
+    if (replies.front()->type != REDIS_REPLY_STATUS) commit_connection_.unexpected("MULTI", replies.front().get());
     std::string queue_error;
     for (size_t i = 1; i <= indexes.size() && queue_error.empty(); ++i) {
       if (replies[i]->type != REDIS_REPLY_STATUS) queue_error = describe(replies[i].get());
@@ -401,7 +416,7 @@ class RedisStore final : public Store {
     const redisReply* exec = replies.back().get();
     if (exec->type != REDIS_REPLY_ARRAY || exec->elements != indexes.size()) {
       // EXECABORT: nothing ran. Not a connection failure: the others of this connection go on.
-      log_json(spdlog::level::err, {{"event", "redis_commit_refused"}, {"address", connection_.address()},
+      log_json(spdlog::level::err, {{"event", "redis_commit_refused"}, {"address", commit_connection_.address()},
                                     {"exec", describe(exec)}, {"queue", queue_error}});
       return {};
     }
@@ -422,7 +437,7 @@ class RedisStore final : public Store {
         // E.g. WRONGTYPE: a key of this workflow holds something else. Retrying will not help, but
         // `unavailable` is the only refusal that does not claim a fact about the workflow.
         result = WriteResult::unavailable;
-        log_json(spdlog::level::err, {{"event", "redis_write_failed"}, {"address", connection_.address()},
+        log_json(spdlog::level::err, {{"event", "redis_write_failed"}, {"address", commit_connection_.address()},
                                       {"workflow_id", write.workflow_id}, {"reply", describe(reply)}});
       }
     }
@@ -444,7 +459,7 @@ class RedisStore final : public Store {
     const std::string inbox = inbox_key(write.workflow_id);
     const std::string inbox_seen = std::to_string(write.inbox_seen);
     Command command{by_sha ? "EVALSHA" : "EVAL",
-                    by_sha ? std::string_view(connection_.script_sha()) : kWriteScript,
+                    by_sha ? std::string_view(commit_connection_.script_sha()) : kWriteScript,
                     "15", wf, hist, live_key_, dead_key_, wake_key_, workflows_key_,
                     status_keys_[static_cast<size_t>(summary.status)]};
     for (WorkflowStatus other : kWorkflowStatuses) {
@@ -460,7 +475,7 @@ class RedisStore final : public Store {
       command.add(arg);
     }
     for (const std::string& event : write.history) command.add(event);
-    connection_.append(command);
+    commit_connection_.append(command);
   }
 
   static std::array<std::string, kWorkflowStatuses.size()> status_keys_of(const std::string& prefix) {
@@ -482,8 +497,10 @@ class RedisStore final : public Store {
   // By WorkflowStatus' value.
   const std::array<std::string, kWorkflowStatuses.size()> status_keys_;
 
-  mutable std::mutex mutex_;  // guards the connection
+  mutable std::mutex mutex_;  // guards connection_, for everything but commits
   mutable redis::Connection connection_;
+  std::mutex commit_mutex_;   // guards commit_connection_
+  mutable redis::Connection commit_connection_;
 };
 
 }  // namespace

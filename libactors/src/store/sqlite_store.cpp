@@ -51,9 +51,10 @@ constexpr const char* kSchema = R"sql(
     encoded BLOB NOT NULL
   );
   CREATE TABLE IF NOT EXISTS history (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    seq INTEGER PRIMARY KEY,
     workflow_id TEXT NOT NULL,
-    event BLOB NOT NULL
+    event BLOB NOT NULL,
+    events INTEGER NOT NULL DEFAULT 1
   );
   CREATE INDEX IF NOT EXISTS history_by_workflow ON history(workflow_id, seq);
   CREATE TABLE IF NOT EXISTS dead_letters (
@@ -92,6 +93,37 @@ class Use {
  private:
   sqlite3_stmt* statement_;
 };
+
+// Several history events in one blob: each as its length (a LEB128 varint) and its bytes.
+std::string pack_events(const std::vector<std::string>& events) {
+  std::string packed;
+  for (const auto& event : events) {
+    for (uint64_t size = event.size(); ; size >>= 7) {
+      packed.push_back(static_cast<char>((size & 0x7f) | (size >= 0x80 ? 0x80 : 0)));
+      if (size < 0x80) break;
+    }
+    packed += event;
+  }
+  return packed;
+}
+
+// Appends the events of a packed blob to `events`; false when the blob is malformed.
+bool unpack_events(std::string_view packed, std::vector<std::string>& events) {
+  size_t at = 0;
+  while (at < packed.size()) {
+    uint64_t size = 0;
+    for (int shift = 0;; shift += 7) {
+      if (at >= packed.size() || shift > 63) return false;
+      const auto byte = static_cast<unsigned char>(packed[at++]);
+      size |= static_cast<uint64_t>(byte & 0x7f) << shift;
+      if ((byte & 0x80) == 0) break;
+    }
+    if (size > packed.size() - at) return false;
+    events.emplace_back(packed.substr(at, size));
+    at += size;
+  }
+  return true;
+}
 
 std::string column_bytes(sqlite3_stmt* statement, int column) {
   // sqlite3_column_blob must come before sqlite3_column_bytes (see the SQLite docs).
@@ -133,6 +165,11 @@ class SqliteStore final : public Store {
         "last_write = excluded.last_write, wake_at = excluded.wake_at, definition = excluded.definition, "
         "version = excluded.version, status = excluded.status, started_ms = excluded.started_ms, "
         "updated_ms = excluded.updated_ms WHERE workflows.epoch <= excluded.epoch");
+    // Parameters as upsert_'s; live (?4), wake_at (?6) and status (?9) are left as stored.
+    update_unindexed_ = prepare(
+        "UPDATE workflows SET epoch = ?2, snapshot = ?3, last_write = ?5, definition = ?7, version = ?8, "
+        "started_ms = ?10, updated_ms = ?11 WHERE id = ?1");
+    stored_row_ = prepare("SELECT epoch, last_write, live, wake_at, status FROM workflows WHERE id = ?1");
     create_ = prepare(
         "INSERT INTO workflows(id, epoch, snapshot, live, last_write, wake_at, definition, version, status, "
         "started_ms, updated_ms) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
@@ -155,14 +192,14 @@ class SqliteStore final : public Store {
     schedule_erase_ = prepare("DELETE FROM schedules WHERE id = ?1");
     schedules_ = prepare("SELECT id, encoded FROM schedules ORDER BY id");
     last_write_ = prepare("SELECT last_write FROM workflows WHERE id = ?1");
-    append_history_ = prepare("INSERT INTO history(workflow_id, event) VALUES(?1, ?2)");
+    append_history_ = prepare("INSERT INTO history(workflow_id, event, events) VALUES(?1, ?2, ?3)");
     add_dead_letter_ = prepare("INSERT INTO dead_letters(workflow_id, reason, at_ms) VALUES(?1, ?2, ?3)");
     next_epoch_ = prepare(
         "INSERT INTO epochs(id, last_epoch) VALUES(0, 1) "
         "ON CONFLICT(id) DO UPDATE SET last_epoch = last_epoch + 1 RETURNING last_epoch");
     load_ = prepare("SELECT snapshot, epoch FROM workflows WHERE id = ?1");
     live_workflows_ = prepare("SELECT id FROM workflows WHERE live = 1 ORDER BY id");
-    history_ = prepare("SELECT event FROM history WHERE workflow_id = ?1 ORDER BY seq");
+    history_ = prepare("SELECT event, events FROM history WHERE workflow_id = ?1 ORDER BY seq");
     dead_letters_ = prepare("SELECT workflow_id, reason, at_ms FROM dead_letters ORDER BY seq");
     ledger_get_ = prepare("SELECT value FROM ledger WHERE key = ?1");
     ledger_put_ = prepare("INSERT INTO ledger(key, value) VALUES(?1, ?2) ON CONFLICT(key) DO NOTHING");
@@ -217,7 +254,14 @@ class SqliteStore final : public Store {
     Use use(history_);
     bind_text(*use, 1, workflow_id);
     std::vector<std::string> events;
-    while (step_row(*use, "history")) events.push_back(column_bytes(*use, 0));
+    while (step_row(*use, "history")) {
+      std::string bytes = column_bytes(*use, 0);
+      if (sqlite3_column_int(*use, 1) == 1) {
+        events.push_back(std::move(bytes));
+      } else if (!unpack_events(bytes, events)) {
+        throw StoreUnavailable("sqlite store '" + path_ + "': history of '" + workflow_id + "' has a malformed entry");
+      }
+    }
     return events;
   }
 
@@ -363,30 +407,50 @@ class SqliteStore final : public Store {
     void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
   };
 
-  // One write inside the open transaction.
+  // One write inside the open transaction. A transition that leaves the workflow's status, live
+  // flag and wake-up time as they are updates the row without those columns, so that SQLite does
+  // not rewrite the entries of the indexes on them (most transitions of a running workflow).
   WriteResult apply(const WorkflowWrite& write) {
-    if (!write.write_id.empty() && last_write_of(write.workflow_id) == write.write_id) return WriteResult::ok;
+    const std::string status(to_string(write.summary.status));
+    const int64_t wake_at_ms = write.live ? write.wake_at_ms : 0;
+    bool indexes_unchanged = false;
+    if (!write.create) {
+      Use use(stored_row_);
+      bind_text(*use, 1, write.workflow_id);
+      if (step_row(*use, "read stored row")) {
+        if (!write.write_id.empty() && column_bytes(*use, 1) == write.write_id) return WriteResult::ok;  // a repeat
+        if (static_cast<uint64_t>(sqlite3_column_int64(*use, 0)) > write.epoch) return WriteResult::stale_epoch;
+        indexes_unchanged = sqlite3_column_int(*use, 2) == (write.live ? 1 : 0) &&
+                            sqlite3_column_int64(*use, 3) == wake_at_ms && column_bytes(*use, 4) == status;
+      }
+    }
     {
-      Use use(write.create ? create_ : upsert_);
+      Use use(write.create ? create_ : indexes_unchanged ? update_unindexed_ : upsert_);
       bind_text(*use, 1, write.workflow_id);
       sqlite3_bind_int64(*use, 2, static_cast<sqlite3_int64>(write.epoch));
       bind_blob(*use, 3, write.snapshot);
       sqlite3_bind_int(*use, 4, write.live ? 1 : 0);
       bind_text(*use, 5, write.write_id);
-      sqlite3_bind_int64(*use, 6, write.live ? write.wake_at_ms : 0);
+      sqlite3_bind_int64(*use, 6, wake_at_ms);
       bind_text(*use, 7, write.summary.definition);
       sqlite3_bind_int(*use, 8, write.summary.version);
-      const std::string status(to_string(write.summary.status));
       bind_text(*use, 9, status);
       sqlite3_bind_int64(*use, 10, write.summary.started_ms);
       sqlite3_bind_int64(*use, 11, write.summary.updated_ms);
       step_done(*use, "write workflow");
-      if (sqlite3_changes(db_.get()) == 0) return write.create ? WriteResult::exists : WriteResult::stale_epoch;
+      if (sqlite3_changes(db_.get()) == 0) {
+        // A create of an existing workflow (or a repeat of it: the row keeps its write id).
+        if (!write.write_id.empty() && last_write_of(write.workflow_id) == write.write_id) return WriteResult::ok;
+        return write.create ? WriteResult::exists : WriteResult::stale_epoch;
+      }
     }
-    for (const auto& event : write.history) {
+    if (!write.history.empty()) {
+      // The events of one write are one row: one insert, not one an event.
+      const std::string packed = write.history.size() == 1 ? std::string() : pack_events(write.history);
       Use use(append_history_);
       bind_text(*use, 1, write.workflow_id);
-      bind_blob(*use, 2, event);
+      bind_blob(*use, 2, write.history.size() == 1 ? write.history.front() : packed);
+      sqlite3_bind_int64(*use, 3, static_cast<sqlite3_int64>(write.history.size()));
       step_done(*use, "append history");
     }
     if (write.clear_dead_letter) {
@@ -410,6 +474,15 @@ class SqliteStore final : public Store {
     return step_row(*use, "read last write") ? column_bytes(*use, 0) : std::string{};
   }
 
+  std::set<std::string> history_columns() {
+    std::set<std::string> present;
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v2(db_.get(), "PRAGMA table_info(history)", -1, &raw, nullptr) != SQLITE_OK) fail("read schema");
+    StatementPtr columns(raw);
+    while (step_row(columns.get(), "read schema")) present.insert(column_bytes(columns.get(), 1));
+    return present;
+  }
+
   // Files made before a column existed get it, with its default (the summary's have none: NULL
   // until summarise_old_rows).
   void add_missing_columns() {
@@ -418,6 +491,8 @@ class SqliteStore final : public Store {
     if (sqlite3_prepare_v2(db_.get(), "PRAGMA table_info(workflows)", -1, &raw, nullptr) != SQLITE_OK) fail("read schema");
     StatementPtr columns(raw);
     while (step_row(columns.get(), "read schema")) present.insert(column_bytes(columns.get(), 1));
+    if (!history_columns().count("events"))
+      execute("ALTER TABLE history ADD COLUMN events INTEGER NOT NULL DEFAULT 1", "add column history.events");
     if (!present.count("last_write"))
       execute("ALTER TABLE workflows ADD COLUMN last_write TEXT NOT NULL DEFAULT ''", "add column last_write");
     if (!present.count("wake_at"))
@@ -500,7 +575,8 @@ class SqliteStore final : public Store {
   mutable std::mutex mutex_;
   std::unique_ptr<sqlite3, DbDeleter> db_;
   // Declared after db_ so they are finalized before the connection closes.
-  StatementPtr begin_, commit_, upsert_, create_, last_write_, append_history_, add_dead_letter_, next_epoch_;
+  StatementPtr begin_, commit_, upsert_, create_, update_unindexed_, stored_row_, last_write_, append_history_,
+      add_dead_letter_, next_epoch_;
   StatementPtr clear_dead_letter_;
   StatementPtr load_, live_workflows_, history_, dead_letters_, list_all_, list_by_status_, count_by_status_;
   StatementPtr ledger_get_, ledger_put_, ledger_scan_;

@@ -58,6 +58,7 @@ caf::behavior store_reader(caf::event_based_actor*, std::shared_ptr<Store> store
 
 caf::actor spawn_store_reader(caf::actor_system& system, std::shared_ptr<Store> store,
                               std::shared_ptr<std::atomic<bool>> stopping) {
+  if (!store->calls_block()) return system.spawn(store_reader, std::move(store), std::move(stopping));
   return system.spawn<caf::detached>(store_reader, std::move(store), std::move(stopping));
 }
 

@@ -2,6 +2,7 @@
 // The store reader: loads snapshots for actors, on its own thread, so that store calls (which
 // block, and for Redis go through hiredis) never run on CAF's scheduler threads. While the store
 // is unavailable it retries with backoff; the asking instance waits, as it would for a write.
+// A store whose calls do not block (Store::calls_block) is read from the scheduler.
 //   (load_atom, workflow_id) -> LoadedSnapshot
 //   (inbox_atom, workflow_id, after_seq) -> std::vector<InboxSignal>
 #include <actorflow/store.hpp>

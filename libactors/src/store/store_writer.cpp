@@ -98,6 +98,7 @@ caf::behavior store_writer(Self* self, std::shared_ptr<Store> store, StoreWriter
 
 caf::actor spawn_store_writer(caf::actor_system& system, std::shared_ptr<Store> store, StoreWriterOptions options,
                               std::shared_ptr<std::atomic<bool>> stopping) {
+  if (!store->calls_block()) return system.spawn(store_writer, std::move(store), options, std::move(stopping));
   return system.spawn<caf::detached>(store_writer, std::move(store), options, std::move(stopping));
 }
 

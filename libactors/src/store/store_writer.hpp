@@ -1,6 +1,7 @@
 #pragma once
 // The store writer: the one actor that commits to the store. It runs on its own thread (store
-// calls block and must never run on CAF's scheduler threads) and batches: every write that
+// calls block and must never run on CAF's scheduler threads; a store whose calls do not block,
+// Store::calls_block, is called from the scheduler) and batches: every write that
 // arrives while a commit is in progress goes into the next commit, so many instances share one
 // transaction or pipeline (group commit). Each write is answered after its commit.
 // While the store is unavailable it retries with backoff and logs the outage; writers wait. Each

@@ -12,12 +12,15 @@
 #include "schedule/scheduler.hpp"
 #include "store/store_reader.hpp"
 #include "store/store_writer.hpp"
+#include "workflow/start_request.hpp"
 #include "workflow/step_worker_pool.hpp"
 #include "workflow/waker.hpp"
 #include "workflow/workflow_supervisor.hpp"
 
 #include <caf/all.hpp>
 
+#include <future>
+#include <thread>
 #include <set>
 
 namespace actorflow {
@@ -33,6 +36,15 @@ std::optional<std::string> workflow_id_problem(const std::string& id) {
   for (unsigned char c : id)
     if (c < 0x20 || c == 0x7f) return "workflow id contains a control character";
   return std::nullopt;
+}
+
+// Threads sized to the cores (CAF's own default is at least 4, too many on a small machine).
+void configure_scheduler(caf::actor_system_config& config, const EngineOptions& options) {
+  const size_t threads = options.scheduler_threads > 0 ? static_cast<size_t>(options.scheduler_threads)
+                                                       : std::max(1u, std::thread::hardware_concurrency());
+  config.set("scheduler.max-threads", threads);
+  const bool sharing = options.scheduler_policy == EngineOptions::SchedulerPolicy::sharing;
+  config.set("scheduler.policy", sharing ? caf::atom("sharing") : caf::atom("stealing"));
 }
 
 }  // namespace
@@ -72,6 +84,12 @@ caf::actor Engine::Core::find_breaker(const std::string& name) const {
   return it == breakers.end() ? caf::actor{} : it->second;
 }
 
+void Engine::Core::run_step(StepJob job) {
+  if (step_pool->submit(std::move(job))) return;
+  caf::anon_send(job.reply_to, step_done_atom::value, job.path, job.token,
+                 StepOutcome::failure("step queue full (step_queue_max = " + std::to_string(step_pool->queue_max()) + ")"));
+}
+
 void Engine::Core::send_from_outside(const caf::actor& target, caf::message message) {
   std::shared_lock gate(send_gate);
   if (stopping || !target) return;
@@ -109,10 +127,9 @@ std::optional<Status> Engine::Core::start_problem(const std::string& definition,
   return std::nullopt;
 }
 
-std::variant<WorkflowWrite, Status> Engine::Core::make_start_write(const std::string& definition_name,
-                                                                  const std::string& id, Json input,
-                                                                  const std::string& parent_id,
-                                                                  const std::string& parent_path) {
+std::variant<std::pair<WorkflowState, std::shared_ptr<const WorkflowDefinition>>, Status> Engine::Core::make_start_state(
+    const std::string& definition_name, const std::string& id, Json input, const std::string& parent_id,
+    const std::string& parent_path) {
   if (auto problem = start_problem(definition_name, id, input)) return *problem;
   auto definition = latest_definition(definition_name);
   WorkflowState state;
@@ -123,10 +140,31 @@ std::variant<WorkflowWrite, Status> Engine::Core::make_start_write(const std::st
   state.parent_id = parent_id;
   state.parent_path = parent_path;
   state.started_ms = clock->now_ms();
-  WorkflowWrite write = make_write(state, write_epoch(id));
+  return std::make_pair(std::move(state), std::move(definition));
+}
+
+std::variant<WorkflowWrite, Status> Engine::Core::make_start_write(const std::string& definition_name,
+                                                                  const std::string& id, Json input,
+                                                                  const std::string& parent_id,
+                                                                  const std::string& parent_path) {
+  auto prepared = make_start_state(definition_name, id, std::move(input), parent_id, parent_path);
+  if (auto* problem = std::get_if<Status>(&prepared)) return *problem;
+  WorkflowWrite write = make_write(std::get<0>(prepared).first, write_epoch(id));
   write.create = true;
   return write;
 }
+
+void Engine::Core::start_workflow_async(const std::string& definition, const std::string& id, Json input,
+                                        Engine::StartCallback done, const std::string& parent_id,
+                                        const std::string& parent_path) {
+  if (draining) return done({Status::error("the engine is draining: '" + id + "' was not started"), false});
+  auto prepared = make_start_state(definition, id, std::move(input), parent_id, parent_path);
+  if (auto* problem = std::get_if<Status>(&prepared)) return done({*problem, false});
+  auto& [state, found] = std::get<0>(prepared);
+  StartRequest request{std::move(state), std::move(found), StartReply(std::move(done), id)};
+  std::shared_lock gate(send_gate);
+  if (!stopping) caf::anon_send(supervisor, start_atom::value, std::move(request));
+}  // a request not sent answers as it goes
 
 StartResult Engine::Core::start_workflow(const std::string& definition, const std::string& id, Json input) {
   if (draining) return {Status::error("the engine is draining: '" + id + "' was not started"), false};
@@ -134,30 +172,15 @@ StartResult Engine::Core::start_workflow(const std::string& definition, const st
     if (auto problem = start_problem(definition, id, input)) return {*problem, false};
     return route_start(*this, definition, id, input);
   }
-  return start_here(definition, id, std::move(input)).started;
+  return start_here(definition, id, std::move(input));
 }
 
-Engine::Core::LocalStart Engine::Core::start_here(const std::string& definition, const std::string& id, Json input) {
-  auto prepared = make_start_write(definition, id, std::move(input), {}, {});
-  if (auto* problem = std::get_if<Status>(&prepared)) return {{*problem, false}};
-  WorkflowWrite& write = std::get<WorkflowWrite>(prepared);
-  if (write.epoch == 0) return {{Status::error("not the owner of '" + id + "'"), false}, true};
-  caf::scoped_actor self{*system};
-  LocalStart result{{Status::error("store writer did not answer"), false}};
-  self->request(store_writer, caf::infinite, write_atom::value, std::move(write))
-      .receive(
-          [&](WriteResult written) {
-            if (written == WriteResult::ok) result.started = {Status::ok(), true};
-            else if (written == WriteResult::exists) result.started = {Status::ok(), false};
-            else if (written == WriteResult::stale_epoch && cluster) result.not_owner = true;
-            else result.started = {Status::error("start of '" + id + "' not stored: " + std::string(to_string(written))), false};
-          },
-          [&](caf::error& e) { result.started = {Status::error("store writer: " + system->render(e)), false}; });
-  if (result.started.created) {
-    ++counters.workflows_started;
-    send_from_outside(supervisor, caf::make_message(spawn_atom::value, id, false));
-  }
-  return result;
+StartResult Engine::Core::start_here(const std::string& definition, const std::string& id, Json input) {
+  std::promise<StartResult> answered;
+  auto result = answered.get_future();
+  start_workflow_async(definition, id, std::move(input),
+                       [&answered](StartResult started) { answered.set_value(std::move(started)); });
+  return result.get();
 }
 
 // ---- Engine ---------------------------------------------------------------------------------
@@ -168,7 +191,7 @@ Engine::Engine(EngineOptions options) : core_(std::make_shared<Core>()) {
   core.store = options.store ? options.store : make_memory_store();
   core.rng.seed(options.seed != 0 ? options.seed : static_cast<uint64_t>(core.clock->now_ms()));
   if (auto chaos = core.chaos->configure(options.chaos); !chaos) throw std::invalid_argument(chaos.message());
-  if (options.scheduler_threads > 0) core.config.set("scheduler.max-threads", static_cast<size_t>(options.scheduler_threads));
+  configure_scheduler(core.config, options);
   core.options = std::move(options);
   configure_cluster(core);  // before the actor system: the middleman is a module of it
   core.system = std::make_unique<caf::actor_system>(core.config);
@@ -178,8 +201,8 @@ Engine::Engine(EngineOptions options) : core_(std::make_shared<Core>()) {
   core.store_writer = spawn_store_writer(*core.system, core.store, writer_options, core.store_retries_stop);
   core.store_reader = spawn_store_reader(*core.system, core.store, core.store_retries_stop);
   core.supervisor = spawn_workflow_supervisor(*core.system, core);
-  core.step_workers = spawn_step_worker_pool(*core.system, core.options.step_workers, core.options.step_queue_max,
-                                             core.steps_running);
+  core.step_pool = std::make_shared<StepWorkerPool>(core.options.step_workers, core.options.step_queue_max,
+                                                    core.steps_running);
   core.scheduler = spawn_scheduler(*core.system, core);  // idle until activate_scheduler
 }
 
@@ -197,13 +220,11 @@ Engine::~Engine() {
   if (core.scheduler) caf::anon_send_exit(core.scheduler, caf::exit_reason::user_shutdown);
   if (core.shard_manager) caf::anon_send_exit(core.shard_manager, caf::exit_reason::user_shutdown);
   if (core.gateway) caf::anon_send_exit(core.gateway, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(core.step_workers, caf::exit_reason::user_shutdown);
   {
     std::shared_lock lock(core.registry_mutex);
     for (auto& [name, breaker] : core.breakers) caf::anon_send_exit(breaker, caf::exit_reason::user_shutdown);
   }
   core.supervisor = nullptr;
-  core.step_workers = nullptr;
   core.store_writer = nullptr;
   core.store_reader = nullptr;
   core.waker = nullptr;
@@ -211,9 +232,11 @@ Engine::~Engine() {
   core.shard_manager = nullptr;
   core.gateway = nullptr;
   core.breakers.clear();
+  core.step_pool->stop();
   core.system->await_all_actors_done();
   // No instance runs and nothing is written any more: the shards can go to other nodes at once.
   if (core.cluster) leave_cluster(core);
+  core.step_pool.reset();  // joins the workers: a handler still running finishes first
   core.system.reset();
 }
 
@@ -275,6 +298,22 @@ Status Engine::register_workflow(WorkflowDefinition definition) {
 StartResult Engine::start(const std::string& definition, const std::string& workflow_id, Json input) {
   core_->start_waker();
   return core_->start_workflow(definition, workflow_id, std::move(input));
+}
+
+void Engine::start_async(const std::string& definition, const std::string& workflow_id, Json input,
+                         StartCallback done) {
+  core_->start_waker();
+  if (core_->cluster) {
+    // Forwarding to a shard's owner may wait for one: on a thread of its own, never the caller's.
+    std::shared_ptr<Core> core = core_;
+    core->system->spawn<caf::detached>(
+        [core, definition, workflow_id, input = std::move(input), done = std::move(done)](caf::event_based_actor* self) mutable {
+          done(core->start_workflow(definition, workflow_id, std::move(input)));
+          self->quit();
+        });
+    return;
+  }
+  core_->start_workflow_async(definition, workflow_id, std::move(input), std::move(done));
 }
 
 int Engine::recover() {

@@ -4,6 +4,7 @@
 
 #include "chaos/chaos_injector.hpp"
 #include "workflow/activity_gauge.hpp"
+#include "workflow/messages.hpp"
 #include "workflow/workflow_state.hpp"
 
 #include <caf/actor.hpp>
@@ -22,6 +23,7 @@
 namespace actorflow {
 
 class ClusterState;
+class StepWorkerPool;
 
 struct Engine::Core : std::enable_shared_from_this<Engine::Core> {
   EngineOptions options;
@@ -31,7 +33,7 @@ struct Engine::Core : std::enable_shared_from_this<Engine::Core> {
   caf::actor_system_config config;
   std::unique_ptr<caf::actor_system> system;
   caf::actor supervisor;
-  caf::actor step_workers;
+  std::shared_ptr<StepWorkerPool> step_pool;  // runs step handlers (run_step)
   caf::actor store_writer;
   caf::actor store_reader;  // snapshot loads for actors, off the scheduler threads
   caf::actor waker;         // respawns passivated workflows whose timers are due
@@ -92,6 +94,8 @@ struct Engine::Core : std::enable_shared_from_this<Engine::Core> {
   std::shared_ptr<const AsyncHandler> find_async_handler(const std::string& name) const;
   caf::actor find_breaker(const std::string& name) const;
 
+  // Hands the job to a step worker; a full queue fails the step at once (retryably).
+  void run_step(StepJob job);
   // Sends `message` to `target` unless the engine is stopping. Safe from any thread.
   void send_from_outside(const caf::actor& target, caf::message message);
   // Schedules `message` to `target` after `delay` on the engine's clock.
@@ -99,20 +103,24 @@ struct Engine::Core : std::enable_shared_from_this<Engine::Core> {
 
   // What is wrong with starting `definition` as `id` with `input`, if anything.
   std::optional<Status> start_problem(const std::string& definition, const std::string& id, const Json& input) const;
+  // The state of a new workflow and its definition, or what is wrong with the request.
+  std::variant<std::pair<WorkflowState, std::shared_ptr<const WorkflowDefinition>>, Status> make_start_state(
+      const std::string& definition, const std::string& id, Json input, const std::string& parent_id,
+      const std::string& parent_path);
   // The first write of a new workflow, or what is wrong with the request.
   std::variant<WorkflowWrite, Status> make_start_write(const std::string& definition, const std::string& id,
                                                       Json input, const std::string& parent_id,
                                                       const std::string& parent_path);
-  // Starts the workflow where its shard's owner runs (here on a single node): idempotent on the
-  // id. Blocks the caller: not for use inside actors.
+  // Has the supervisor run a new instance here, whose first commit creates the workflow.
+  // Idempotent on the id. `done` gets the result once, on an engine thread, when that commit is
+  // answered; in a cluster an error with `unavailable` when this node does not own the workflow's
+  // shard (nothing written). start_here waits for it: not for use inside actors.
+  void start_workflow_async(const std::string& definition, const std::string& id, Json input,
+                            Engine::StartCallback done, const std::string& parent_id = {},
+                            const std::string& parent_path = {});
+  StartResult start_here(const std::string& definition, const std::string& id, Json input);
+  // Starts the workflow where its shard's owner runs (here on a single node). Blocks the caller.
   StartResult start_workflow(const std::string& definition, const std::string& id, Json input);
-  // Commits the start here, then has the supervisor run it; `not_owner` when this node does not
-  // own the workflow's shard (nothing written).
-  struct LocalStart {
-    StartResult started;
-    bool not_owner = false;
-  };
-  LocalStart start_here(const std::string& definition, const std::string& id, Json input);
   // Engine::retry_dead_letter on this node (the owner's). Blocks.
   Status retry_here(const std::string& workflow_id, const std::string& by);
 
@@ -123,7 +131,8 @@ struct Engine::Core : std::enable_shared_from_this<Engine::Core> {
   void shard_fenced(const std::string& workflow_id);
 
   // Numbers and times `event`, adds it to the state's unsaved history and logs it as a JSON line.
-  void record(WorkflowState& state, HistoryEvent event);
+  void record(WorkflowState& state, const EventFields& event);
+  void record(WorkflowState& state, const HistoryEvent& event);
   // The workflow's state when it is there and not terminal, or what stops a signal (`what`).
   std::variant<WorkflowState, Status> signallable(const std::string& workflow_id, const std::string& what);
   // Appends the signal to the workflow's inbox (durably), then tells the supervisor.
@@ -135,6 +144,8 @@ struct Engine::Core : std::enable_shared_from_this<Engine::Core> {
   // The epoch this process writes the workflow with: the engine's on a single node; in a cluster,
   // the lease epoch of the workflow's shard, 0 when this node does not own it.
   uint64_t write_epoch(const std::string& workflow_id) const;
+  // A workflow's terminal state is durable: tells options.on_workflow_ended, wakes Engine::wait.
+  void workflow_ended(const std::string& workflow_id, WorkflowStatus status);
   // Wakes Engine::wait callers: a workflow became terminal.
   void notify_changed();
 

@@ -6,7 +6,7 @@
 
 #include "workflow/engine_core.hpp"
 #include "workflow/messages.hpp"
-#include "workflow/messages.hpp"
+#include "workflow/step_worker_pool.hpp"
 
 #include <caf/all.hpp>
 
@@ -81,7 +81,7 @@ Engine::DrainReport Engine::drain(Millis deadline) {
   core.draining = true;
   log_json(spdlog::level::info, {{"event", "drain_started"}, {"steps_running", core.steps_running->value()},
                                  {"deadline_ms", deadline.count()}});
-  core.send_from_outside(core.step_workers, caf::make_message(drain_atom::value));
+  core.step_pool->drain();
 
   DrainReport report;
   bool settled = core.steps_running->wait_idle(until);

@@ -3,6 +3,7 @@
 #include <actorflow/engine.hpp>
 
 #include "workflow/engine_core.hpp"
+#include "workflow/step_worker_pool.hpp"
 #include "workflow/messages.hpp"
 
 #include <caf/all.hpp>
@@ -50,7 +51,7 @@ bool Engine::await_quiet(Millis real_wait) const {
       for (const auto& [service, breaker] : core.breakers) breakers.push_back(breaker);
     }
     for (const auto& breaker : breakers) ping<BreakerState>(self, breaker, left(), state_atom::value);
-    ping<bool>(self, core.step_workers, left(), ping_atom::value);
+    if (!core.step_pool->wait_handed_over(until)) return false;
     if (!core.steps_running->wait_idle(until)) return false;
     ping<bool>(self, core.supervisor, left(), ping_atom::value);
     if (!core.commits_pending->wait_idle(until)) return false;

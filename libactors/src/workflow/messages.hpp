@@ -17,11 +17,8 @@ using step_done_atom = caf::atom_constant<caf::atom("stepdone")>;   // worker ->
 using timer_atom = caf::atom_constant<caf::atom("timer")>;          // clock -> instance
 using permit_atom = caf::atom_constant<caf::atom("permit")>;        // breaker answer -> instance
 using child_done_atom = caf::atom_constant<caf::atom("childdone")>; // child -> supervisor -> parent
-using run_atom = caf::atom_constant<caf::atom("run")>;              // instance -> step workers
-using ready_atom = caf::atom_constant<caf::atom("ready")>;          // worker -> worker pool
 using signal_atom = caf::atom_constant<caf::atom("signal")>;        // engine -> supervisor -> instance: inbox grew
 using wake_atom = caf::atom_constant<caf::atom("wake")>;            // waker -> supervisor: a durable timer is due
-using drain_atom = caf::atom_constant<caf::atom("drain")>;          // engine -> step workers, supervisor
 using ping_atom = caf::atom_constant<caf::atom("ping")>;            // supervisor -> instance: answer when here
 using passivate_atom = caf::atom_constant<caf::atom("passivate")>;  // clock -> instance: idle long enough?
 
@@ -42,7 +39,6 @@ struct StepJob {
   caf::actor reply_to;
   std::string path;
   uint64_t token = 0;
-  std::shared_ptr<void> running;  // the step dispatcher's activity token, from hand-over to result
 };
 
 }  // namespace actorflow

@@ -6,22 +6,30 @@
 
 namespace actorflow {
 
-void Engine::Core::record(WorkflowState& state, HistoryEvent event) {
-  event.seq = ++state.history_seq;
-  event.at_ms = clock->now_ms();
-  event.node = options.node_id;
-  Json line{{"event", event.type}, {"workflow_id", state.id}, {"definition", state.definition},
-            {"version", state.version}};
-  if (!event.step.empty()) line["step"] = event.step;
-  if (event.attempt > 0) line["attempt"] = event.attempt;
-  if (!event.from.empty()) line["from"] = event.from;
-  if (!event.to.empty()) line["to"] = event.to;
-  if (event.duration_ms >= 0) line["duration_ms"] = event.duration_ms;
-  if (!event.detail.empty()) line["detail"] = event.detail;
-  const bool trouble = event.type.find("failed") != std::string::npos ||
-                       event.type.find("dead") != std::string::npos;
-  log_json(trouble ? spdlog::level::warn : spdlog::level::info, line);
-  state.unsaved_history.push_back(encode_event(event));
+void Engine::Core::record(WorkflowState& state, const EventFields& event) {
+  const uint64_t seq = ++state.history_seq;
+  const int64_t at_ms = clock->now_ms();
+  const bool trouble = event.type.find("failed") != std::string_view::npos ||
+                       event.type.find("dead") != std::string_view::npos;
+  const auto level = trouble ? spdlog::level::warn : spdlog::level::info;
+  if (log_enabled(level)) {
+    Json line{{"event", event.type}, {"workflow_id", state.id}, {"definition", state.definition},
+              {"version", state.version}};
+    if (!event.step.empty()) line["step"] = event.step;
+    if (event.attempt > 0) line["attempt"] = event.attempt;
+    if (!event.from.empty()) line["from"] = event.from;
+    if (!event.to.empty()) line["to"] = event.to;
+    if (event.duration_ms >= 0) line["duration_ms"] = event.duration_ms;
+    if (!event.detail.empty()) line["detail"] = event.detail;
+    log_json(level, line);
+  }
+  EventFields recorded = event;
+  recorded.node = options.node_id;
+  state.unsaved_history.push_back(encode_event(seq, at_ms, recorded));
+}
+
+void Engine::Core::record(WorkflowState& state, const HistoryEvent& event) {
+  record(state, EventFields{event.type, event.step, event.attempt, event.from, event.to, event.duration_ms, event.detail, {}});
 }
 
 WorkflowWrite Engine::Core::make_write(WorkflowState& state, uint64_t write_epoch) {
@@ -44,6 +52,11 @@ WorkflowWrite Engine::Core::make_write(WorkflowState& state, uint64_t write_epoc
 
 uint64_t Engine::Core::write_epoch(const std::string& workflow_id) const {
   return cluster ? cluster->epoch_of_shard(cluster->shard_of(workflow_id)) : epoch;
+}
+
+void Engine::Core::workflow_ended(const std::string& workflow_id, WorkflowStatus status) {
+  if (options.on_workflow_ended) options.on_workflow_ended(workflow_id, status);
+  notify_changed();
 }
 
 void Engine::Core::notify_changed() {

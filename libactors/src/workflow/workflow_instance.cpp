@@ -2,6 +2,7 @@
 
 #include "cluster/cluster_messages.hpp"
 #include "store/store_reader.hpp"
+#include "workflow/start_request.hpp"
 #include "workflow/workflow_runner.hpp"
 
 #include <caf/all.hpp>
@@ -16,16 +17,9 @@ struct InstanceState {
   static inline const char* name = "workflow-instance";
 };
 
-caf::behavior workflow_instance(caf::stateful_actor<InstanceState>* self, Engine::Core* core,
-                                std::string workflow_id, InstanceStart start) {
-  self->state.runner = std::make_unique<WorkflowRunner>(self, *core);
-  // Nothing else is handled until the snapshot is here: the reader loads it on its own thread.
-  self->request(core->store_reader, caf::infinite, load_atom::value, workflow_id)
-      .await(
-          [=](LoadedSnapshot& loaded) {
-            if (!self->state.runner->load(workflow_id, start, std::move(loaded.stored), loaded.inbox)) self->quit();
-          },
-          [=](caf::error&) { self->quit(); });  // the engine is shutting down
+using Self = caf::stateful_actor<InstanceState>;
+
+caf::behavior running_instance(Self* self, const std::string& workflow_id) {
   return {
       [=](step_done_atom, const std::string& path, uint64_t token, StepOutcome& outcome) {
         self->state.runner->on_step_done(path, token, std::move(outcome));
@@ -56,11 +50,34 @@ caf::behavior workflow_instance(caf::stateful_actor<InstanceState>* self, Engine
   };
 }
 
+caf::behavior workflow_instance(Self* self, Engine::Core* core, std::string workflow_id, InstanceStart start) {
+  self->state.runner = std::make_unique<WorkflowRunner>(self, *core);
+  // Nothing else is handled until the snapshot is here: the reader loads it on its own thread.
+  self->request(core->store_reader, caf::infinite, load_atom::value, workflow_id)
+      .await(
+          [=](LoadedSnapshot& loaded) {
+            if (!self->state.runner->load(workflow_id, start, std::move(loaded.stored), loaded.inbox)) self->quit();
+          },
+          [=](caf::error&) { self->quit(); });  // the engine is shutting down
+  return running_instance(self, workflow_id);
+}
+
+caf::behavior new_workflow_instance(Self* self, Engine::Core* core, StartRequest request) {
+  const std::string workflow_id = request.state.id;
+  self->state.runner = std::make_unique<WorkflowRunner>(self, *core);
+  self->state.runner->begin(std::move(request));
+  return running_instance(self, workflow_id);
+}
+
 }  // namespace
 
 caf::actor spawn_workflow_instance(caf::local_actor* supervisor, Engine::Core& core,
                                    const std::string& workflow_id, InstanceStart start) {
   return supervisor->spawn<caf::monitored>(workflow_instance, &core, workflow_id, start);
+}
+
+caf::actor spawn_new_workflow_instance(caf::local_actor* supervisor, Engine::Core& core, StartRequest request) {
+  return supervisor->spawn<caf::monitored>(new_workflow_instance, &core, std::move(request));
 }
 
 }  // namespace actorflow

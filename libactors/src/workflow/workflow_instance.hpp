@@ -21,5 +21,10 @@ enum class InstanceStart {
 // Spawned (monitored) by the workflow supervisor.
 caf::actor spawn_workflow_instance(caf::local_actor* supervisor, Engine::Core& core,
                                    const std::string& workflow_id, InstanceStart start);
+// A new workflow (Engine::start): runs from the request's state without reading the store; its
+// first commit creates it. When the id exists already, the start is answered "not created" and
+// the instance stops without having sent anything.
+struct StartRequest;
+caf::actor spawn_new_workflow_instance(caf::local_actor* supervisor, Engine::Core& core, StartRequest request);
 
 }  // namespace actorflow

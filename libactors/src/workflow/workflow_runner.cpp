@@ -131,7 +131,7 @@ void WorkflowRunner::quarantine(const std::string& workflow_id, const std::strin
   write.summary = WorkflowSummary{workflow_id, {}, 0, WorkflowStatus::dead_lettered, 0, core_.clock->now_ms()};
   Engine::Core* core = &core_;
   self_->request(core_.store_writer, caf::infinite, write_atom::value, std::move(write))
-      .then([core](WriteResult) { core->notify_changed(); });
+      .then([core, workflow_id](WriteResult) { core->workflow_ended(workflow_id, WorkflowStatus::dead_lettered); });
 }
 
 void WorkflowRunner::index(const Node& node) {
@@ -352,7 +352,7 @@ void WorkflowRunner::dispatch(const Node& node, bool compensation) {
     };
   }
   arm_chaos(node, compensation, attempt, job);  // fault injection (actorflow/chaos.hpp); nothing when off
-  after_dispatch(path, token, [this, job = std::move(job)]() mutable { self_->send(core_.step_workers, run_atom::value, std::move(job)); });
+  after_dispatch(path, token, [this, job = std::move(job)]() mutable { core_.run_step(std::move(job)); });
 }
 
 void WorkflowRunner::on_step_done(const std::string& path, uint64_t token, StepOutcome outcome) {
@@ -615,19 +615,10 @@ ErrorStrategy WorkflowRunner::strategy_of(const Node& node) const {
   return core_.options.strategy_default;
 }
 
-void WorkflowRunner::record(std::string type, const std::string& step, int attempt, std::string from,
-                            std::string to, int64_t duration_ms, std::string detail) {
-  HistoryEvent event;
-  event.type = std::move(type);
-  event.step = step;
-  event.attempt = attempt;
-  event.from = std::move(from);
-  event.to = std::move(to);
-  event.duration_ms = duration_ms;
-  event.detail = std::move(detail);
-  core_.record(state_, std::move(event));
+void WorkflowRunner::record(std::string_view type, std::string_view step, int attempt, std::string_view from,
+                            std::string_view to, int64_t duration_ms, std::string_view detail) {
+  core_.record(state_, EventFields{type, step, attempt, from, to, duration_ms, detail, {}});
 }
-
 
 uint64_t WorkflowRunner::new_flight(const std::string& path) {
   auto& flight = in_flight_[path];
@@ -651,27 +642,36 @@ void WorkflowRunner::commit() {
   ++idle_token_;
   const bool ended = terminal();
   ++commits_in_flight_;
-  self_->request(core_.store_writer, caf::infinite, write_atom::value, core_.make_write(state_, epoch_))
-      .then([this, effects = std::move(effects), ended, pending = core_.commits_pending->enter()](WriteResult written) mutable {
-        --commits_in_flight_;
-        if (written != WriteResult::ok) {
-          // Another owner holds a newer epoch (or the engine is stopping): this one steps down.
-          log_json(spdlog::level::warn, {{"event", "instance_fenced"}, {"workflow_id", state_.id},
-                                         {"epoch", epoch_}, {"detail", std::string(to_string(written))}});
-          if (written == WriteResult::stale_epoch) core_.shard_fenced(state_.id);
-          self_->quit();
-          return;
-        }
-        for (auto& effect : effects) effect();
-        if (ended) {
-          core_.notify_changed();
-          if (commits_in_flight_ == 0) self_->quit();
-        } else if (handing_off_) {
-          quit_if_handed_off();
-        } else {
-          arm_passivation();
-        }
-      });
+  WorkflowWrite write = core_.make_write(state_, epoch_);
+  const bool creating = start_reply_.has_value();
+  write.create = creating;
+  auto acknowledged = [this, creating, effects = std::move(effects), ended,
+                       pending = core_.commits_pending->enter()](WriteResult written) mutable {
+    --commits_in_flight_;
+    if (creating && !start_acknowledged(written)) return;
+    if (written != WriteResult::ok) {
+      // Another owner holds a newer epoch (or the engine is stopping): this one steps down.
+      log_json(spdlog::level::warn, {{"event", "instance_fenced"}, {"workflow_id", state_.id},
+                                     {"epoch", epoch_}, {"detail", std::string(to_string(written))}});
+      if (written == WriteResult::stale_epoch) core_.shard_fenced(state_.id);
+      self_->quit();
+      return;
+    }
+    for (auto& effect : effects) effect();
+    if (ended) {
+      core_.workflow_ended(state_.id, state_.status);
+      if (commits_in_flight_ == 0) self_->quit();
+    } else if (handing_off_) {
+      quit_if_handed_off();
+    } else {
+      arm_passivation();
+    }
+  };
+  auto request = self_->request(core_.store_writer, caf::infinite, write_atom::value, std::move(write));
+  // Until the creating commit is answered nothing else is handled: if the id exists, this
+  // instance must write nothing more.
+  if (creating) request.await(std::move(acknowledged));
+  else request.then(std::move(acknowledged));
 }
 
 // Effects that start work (a step's job, a breaker's permit, a child) are held back while the

@@ -10,6 +10,7 @@
 #include "store/store_reader.hpp"
 #include "store/store_writer.hpp"
 #include "workflow/messages.hpp"
+#include "workflow/start_request.hpp"
 #include "workflow/workflow_instance.hpp"
 #include "workflow/workflow_state.hpp"
 
@@ -31,6 +32,8 @@ class WorkflowRunner {
   // unreadable).
   bool load(const std::string& workflow_id, InstanceStart start, std::optional<StoredSnapshot> stored,
             const std::vector<InboxSignal>& inbox);
+  // Runs a new workflow (workflow_start.cpp): its first transition, and the commit that creates it.
+  void begin(StartRequest request);
 
   void on_step_done(const std::string& path, uint64_t token, StepOutcome outcome);
   void on_timer(const std::string& path, uint64_t token, TimerKind kind);
@@ -112,8 +115,8 @@ class WorkflowRunner {
   // What metrics count a step attempt under: its handler, or "child:<definition>".
   std::string handler_label(const Node& node, bool compensation) const;
 
-  void record(std::string type, const std::string& step = {}, int attempt = 0, std::string from = {},
-              std::string to = {}, int64_t duration_ms = -1, std::string detail = {});
+  void record(std::string_view type, std::string_view step = {}, int attempt = 0, std::string_view from = {},
+              std::string_view to = {}, int64_t duration_ms = -1, std::string_view detail = {});
   uint64_t new_flight(const std::string& path);
   void clear_flight(const std::string& path);
   void after_commit(std::function<void()> effect) { outbox_.push_back(std::move(effect)); }
@@ -124,6 +127,8 @@ class WorkflowRunner {
   void dispatch_remote(const std::string& handler, const std::string& path, int attempt, bool compensation,
                        const Json& input, uint64_t token);
   void commit();
+  // The creating commit was answered (workflow_start.cpp): false when this instance must stop.
+  bool start_acknowledged(WriteResult written);
   void index(const Node& node);
 
   caf::event_based_actor* self_;
@@ -144,6 +149,8 @@ class WorkflowRunner {
     CrashPoint point = CrashPoint::before_commit;
   };
   std::map<std::string, PlannedCrash> planned_crashes_;  // by step path
+  std::optional<StartReply> start_reply_;  // a new workflow until its creating commit is answered
+  std::string crash_after_start_;          // the first transition threw: crash once it is stored
 };
 
 }  // namespace actorflow

@@ -1,5 +1,7 @@
 #include "workflow/workflow_state.hpp"
 
+#include "workflow/wire_writer.hpp"
+
 #include "actorflow.pb.h"
 
 #include <array>
@@ -45,47 +47,67 @@ Json to_json(const HistoryEvent& e) {
   return j;
 }
 
+// Written with wire::Writer in field-number order (actorflow.proto); read back by the generated
+// parser. Embedded messages are built in a scratch buffer per thread, then copied in with their
+// length.
 std::string encode_state(const WorkflowState& s, uint64_t epoch) {
-  pb::WorkflowSnapshot m;
-  m.set_format(1);
-  m.set_id(s.id);
-  m.set_definition(s.definition);
-  m.set_version(s.version);
-  m.set_status(std::string(to_string(s.status)));
-  m.set_data_json(s.data.dump());
-  m.set_error(s.error);
+  thread_local std::string record_bytes, entry_bytes;
+  std::string out;
+  out.reserve(256);
+  wire::Writer m(out);
+  m.integer(1, uint64_t{1});  // format
+  m.text(2, s.id);
+  m.text(3, s.definition);
+  m.integer(4, s.version);
+  m.text(5, to_string(s.status));
+  m.text(6, s.data.dump());
+  m.text(7, s.error);
   for (const auto& [path, r] : s.steps) {
-    pb::StepRecord& rec = (*m.mutable_steps())[path];
-    rec.set_status(std::string(to_string(r.status)));
-    rec.set_attempts(r.attempts);
-    rec.set_failures(r.failures);
-    rec.set_breaker_waits(r.breaker_waits);
-    rec.set_compensation_attempts(r.compensation_attempts);
-    rec.set_compensation_failures(r.compensation_failures);
-    rec.set_retry_at_ms(r.retry_at_ms);
-    rec.set_error(r.error);
-    rec.set_timeouts(r.timeouts);
-    rec.set_outcome_unknown(r.outcome_unknown);
+    record_bytes.clear();
+    wire::Writer rec(record_bytes);
+    rec.text(1, to_string(r.status));
+    rec.integer(2, r.attempts);
+    rec.integer(3, r.failures);
+    rec.integer(4, r.breaker_waits);
+    rec.integer(5, r.compensation_attempts);
+    rec.integer(6, r.compensation_failures);
+    rec.integer(7, r.retry_at_ms);
+    rec.text(8, r.error);
+    rec.integer(9, r.timeouts);
+    rec.integer(10, r.outcome_unknown ? 1 : 0);
+    entry_bytes.clear();
+    wire::Writer entry(entry_bytes);
+    entry.text(1, path);
+    entry.message(2, record_bytes);
+    m.message(8, entry_bytes);
   }
+  for (const auto& [path, branch] : s.choices) {
+    entry_bytes.clear();
+    wire::Writer entry(entry_bytes);
+    entry.text(1, path);
+    entry.integer(2, branch);
+    m.message(9, entry_bytes);
+  }
+  for (const auto& path : s.completed) m.text(10, path, /*always=*/true);
+  m.integer(11, static_cast<uint64_t>(s.compensations_done));
+  m.text(12, s.failed_step);
+  m.text(13, s.parent_id);
+  m.text(14, s.parent_path);
+  m.integer(15, s.restarts);
+  m.integer(16, s.history_seq);
+  m.integer(17, s.started_ms);
+  m.integer(18, epoch);
   for (const auto& signal : s.pending_signals) {
-    pb::PendingSignal* m_signal = m.add_pending_signals();
-    m_signal->set_seq(signal.seq);
-    m_signal->set_name(signal.name);
-    m_signal->set_payload_json(signal.payload.dump());
-    m_signal->set_at_ms(signal.at_ms);
+    entry_bytes.clear();
+    wire::Writer entry(entry_bytes);
+    entry.integer(1, signal.seq);
+    entry.text(2, signal.name);
+    entry.text(3, signal.payload.dump());
+    entry.integer(4, signal.at_ms);
+    m.message(19, entry_bytes);
   }
-  m.set_inbox_seen(s.inbox_seen);
-  for (const auto& [path, branch] : s.choices) (*m.mutable_choices())[path] = branch;
-  for (const auto& path : s.completed) m.add_completed(path);
-  m.set_compensations_done(s.compensations_done);
-  m.set_failed_step(s.failed_step);
-  m.set_parent_id(s.parent_id);
-  m.set_parent_path(s.parent_path);
-  m.set_restarts(s.restarts);
-  m.set_history_seq(s.history_seq);
-  m.set_started_ms(s.started_ms);
-  m.set_epoch(epoch);
-  return m.SerializeAsString();
+  m.integer(20, s.inbox_seen);
+  return out;
 }
 
 std::optional<WorkflowState> decode_state(const std::string& bytes, std::string* error) {
@@ -107,7 +129,9 @@ std::optional<WorkflowState> decode_state(const std::string& bytes, std::string*
     s.status = *status;
     s.data = Json::parse(m.data_json());
     s.error = m.error();
-    for (const auto& [path, r] : m.steps()) {
+    for (const auto& entry : m.steps()) {
+      const std::string& path = entry.path();
+      const pb::StepRecord& r = entry.record();
       StepRecord rec;
       rec.status = parse_step_status(r.status());
       rec.attempts = r.attempts();
@@ -119,12 +143,12 @@ std::optional<WorkflowState> decode_state(const std::string& bytes, std::string*
       rec.error = r.error();
       rec.timeouts = r.timeouts();
       rec.outcome_unknown = r.outcome_unknown();
-      s.steps.emplace(path, rec);
+      s.steps[path] = rec;  // a repeated path: the last one, as a map entry would be
     }
     for (const auto& signal : m.pending_signals())
       s.pending_signals.push_back({signal.seq(), signal.name(), Json::parse(signal.payload_json()), signal.at_ms()});
     s.inbox_seen = m.inbox_seen();
-    for (const auto& [path, branch] : m.choices()) s.choices.emplace(path, branch);
+    for (const auto& entry : m.choices()) s.choices[entry.path()] = entry.branch();
     s.completed.assign(m.completed().begin(), m.completed().end());
     s.compensations_done = m.compensations_done();
     if (s.compensations_done > s.completed.size()) return fail("compensations_done beyond completed steps");
@@ -140,19 +164,26 @@ std::optional<WorkflowState> decode_state(const std::string& bytes, std::string*
   }
 }
 
+std::string encode_event(uint64_t seq, int64_t at_ms, const EventFields& e) {
+  std::string out;
+  out.reserve(64);
+  wire::Writer m(out);  // as encode_state
+  m.integer(1, seq);
+  m.integer(2, at_ms);
+  m.text(3, e.type);
+  m.text(4, e.step);
+  m.integer(5, e.attempt);
+  m.text(6, e.from);
+  m.text(7, e.to);
+  m.integer(8, e.duration_ms);
+  m.text(9, e.detail);
+  m.text(10, e.node);
+  return out;
+}
+
 std::string encode_event(const HistoryEvent& e) {
-  pb::HistoryEvent m;
-  m.set_seq(e.seq);
-  m.set_at_ms(e.at_ms);
-  m.set_type(e.type);
-  m.set_step(e.step);
-  m.set_attempt(e.attempt);
-  m.set_from(e.from);
-  m.set_to(e.to);
-  m.set_duration_ms(e.duration_ms);
-  m.set_detail(e.detail);
-  m.set_node(e.node);
-  return m.SerializeAsString();
+  return encode_event(e.seq, e.at_ms,
+                      EventFields{e.type, e.step, e.attempt, e.from, e.to, e.duration_ms, e.detail, e.node});
 }
 
 std::optional<HistoryEvent> decode_event(const std::string& bytes) {

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace actorflow {
@@ -80,6 +81,18 @@ WorkflowInfo to_info(const WorkflowState& state);
 // When the workflow next needs to run by itself (earliest durable timer or deadline); 0: never.
 int64_t next_wake_ms(const WorkflowState& state);
 
+// A history event's fields, viewed: what a transition records, encoded without copying them first.
+struct EventFields {
+  std::string_view type;
+  std::string_view step;
+  int attempt = 0;
+  std::string_view from;
+  std::string_view to;
+  int64_t duration_ms = -1;
+  std::string_view detail;
+  std::string_view node;  // Core::record sets the engine's node id
+};
+std::string encode_event(uint64_t seq, int64_t at_ms, const EventFields& fields);
 std::string encode_event(const HistoryEvent& event);
 std::optional<HistoryEvent> decode_event(const std::string& bytes);
 

@@ -10,6 +10,7 @@
 #include "store/store_reader.hpp"
 #include "store/store_writer.hpp"
 #include "workflow/messages.hpp"
+#include "workflow/start_request.hpp"
 #include "workflow/workflow_instance.hpp"
 
 #include <caf/all.hpp>
@@ -71,8 +72,8 @@ void write_dead_letter(Self* self, Engine::Core& core, const std::string& id, co
   core.record(*state, std::move(event));
   const std::string parent_id = state->parent_id, parent_path = state->parent_path;
   self->request(core.store_writer, caf::infinite, write_atom::value, core.make_write(*state, core.write_epoch(id)))
-      .then([self, &core, parent_id, parent_path, pending](WriteResult) {
-        core.notify_changed();
+      .then([self, &core, id, parent_id, parent_path, pending](WriteResult) {
+        core.workflow_ended(id, WorkflowStatus::dead_lettered);
         if (!parent_id.empty()) self->send(self, child_done_atom::value, parent_id, parent_path);
       });
 }
@@ -185,6 +186,21 @@ caf::behavior workflow_supervisor(Self* self, Engine::Core* core) {
     self->quit(exit.reason);
   });
   return {
+      [=](start_atom, StartRequest& request) {
+        const std::string id = request.state.id;
+        if (core->write_epoch(id) == 0) {
+          // Its shard is not this node's (any more): the caller asks the owner (cluster routing).
+          request.reply({Status::error(std::string(kNotOwner) + std::to_string(core->write_shard(id))), false, true});
+          return;
+        }
+        if (self->state.instances.count(id) != 0) {
+          request.reply({Status::ok(), false});  // it runs here already
+          return;
+        }
+        auto instance = spawn_new_workflow_instance(self, *core, std::move(request));
+        self->state.instances[id] = instance;
+        self->state.ids[instance.address()] = id;
+      },
       [=](spawn_atom, const std::string& id, bool recovered) {
         if (self->state.instances.count(id) == 0)
           run_instance(self, *core, id, recovered ? InstanceStart::recovered : InstanceStart::fresh);
