@@ -35,6 +35,15 @@ SyncHandler always_failing(std::atomic<int>& calls, bool retryable = true) {
   };
 }
 
+// One step "s" of `calls`' async handler with an undo handler counting into `undo`; wf-1 started.
+void start_undoable_step(TestEngine& t, AsyncProbe& calls, std::atomic<int>& undo, int retries) {
+  t.engine->register_async_handler("flaky", calls.handler());
+  t.engine->register_handler("undo", counting(undo));
+  ASSERT_TRUE(t.engine->register_workflow(
+      WorkflowBuilder("w").step(StepSpec("s", "flaky").compensate_with("undo").retry_with(quick_retry(retries))).build()));
+  t.engine->start("w", "wf-1");
+}
+
 }  // namespace
 
 TEST(Retries, BackoffDoublesFromTheInitialIntervalInVirtualTime) {
@@ -311,12 +320,7 @@ TEST(Timeouts, AStepThatFailsForGoodAfterAnAttemptTimedOutIsCompensatedToo) {
   TestEngine t;
   AsyncProbe calls;
   std::atomic<int> undo{0};
-  t.engine->register_async_handler("flaky", calls.handler());
-  t.engine->register_handler("undo", counting(undo));
-  ASSERT_TRUE(t.engine->register_workflow(WorkflowBuilder("w")
-                                              .step(StepSpec("s", "flaky").compensate_with("undo").retry_with(quick_retry(1)))
-                                              .build()));
-  t.engine->start("w", "wf-1");
+  ASSERT_NO_FATAL_FAILURE(start_undoable_step(t, calls, undo, 1));
   calls.await_call(1);
   ASSERT_TRUE(t.clock->advance_to_timer("s timeout"));
   ASSERT_TRUE(t.clock->advance_to_timer("s backoff"));
@@ -331,12 +335,7 @@ TEST(Timeouts, AStepThatFailsForGoodWithEveryAttemptAnsweredIsNotCompensated) {
   TestEngine t;
   AsyncProbe calls;
   std::atomic<int> undo{0};
-  t.engine->register_async_handler("flaky", calls.handler());
-  t.engine->register_handler("undo", counting(undo));
-  ASSERT_TRUE(t.engine->register_workflow(WorkflowBuilder("w")
-                                              .step(StepSpec("s", "flaky").compensate_with("undo").retry_with(quick_retry(1)))
-                                              .build()));
-  t.engine->start("w", "wf-1");
+  ASSERT_NO_FATAL_FAILURE(start_undoable_step(t, calls, undo, 1));
   calls.await_call(1).complete(StepOutcome::failure("busy", /*retryable=*/true));
   ASSERT_TRUE(t.clock->advance_to_timer("s backoff"));
   calls.await_call(2).complete(StepOutcome::failure("card declined", /*retryable=*/false));
@@ -349,12 +348,7 @@ TEST(Timeouts, AStepThatTimedOutIsCompensatedBecauseItMayHaveTakenEffect) {
   TestEngine t;
   AsyncProbe hanging;
   std::atomic<int> undo{0};
-  t.engine->register_async_handler("hang", hanging.handler());
-  t.engine->register_handler("undo", counting(undo));
-  ASSERT_TRUE(t.engine->register_workflow(WorkflowBuilder("w")
-                                              .step(StepSpec("s", "hang").compensate_with("undo").retry_with(quick_retry(0)))
-                                              .build()));
-  t.engine->start("w", "wf-1");
+  ASSERT_NO_FATAL_FAILURE(start_undoable_step(t, hanging, undo, 0));
   hanging.await_call(1);
   ASSERT_TRUE(t.clock->advance_to_timer("s timeout"));
   auto info = t.engine->wait("wf-1", Millis(10'000));
