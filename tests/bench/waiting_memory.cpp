@@ -2,19 +2,19 @@
 // store, lets every instance passivate, and reports the process' resident memory per waiting
 // workflow; then signals a sample to show that they come back.
 // usage: bench_waiting_memory [--workflows N] [--store sqlite:<path>] [--passivate-after-ms M]
+#include "process_stats.hpp"
+
 #include <actorflow/engine.hpp>
 #include <actorflow/logging.hpp>
 
 #include <CLI/CLI.hpp>
 
-#include <malloc.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <thread>
 #include <vector>
@@ -23,13 +23,8 @@ using namespace actorflow;
 
 namespace {
 
-int64_t resident_bytes() {
-  malloc_trim(0);  // freed actors go back to the system, so RSS shows what is still held
-  std::ifstream statm("/proc/self/statm");
-  int64_t size_pages = 0, resident_pages = 0;
-  statm >> size_pages >> resident_pages;
-  return resident_pages * sysconf(_SC_PAGESIZE);
-}
+// Freed actors go back to the system first (malloc_trim), so RSS shows what is still held.
+int64_t resident_bytes() { return bench::resident_bytes(getpid()); }
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -145,7 +145,8 @@ bool wait_for_history_event(const NodeProcess& node, const std::string& id, cons
 // ---- what the example plugin recorded (examples/order_saga_plugin/effect_recorder.hpp) ----
 
 struct RecordedEffects {
-  // handler by idempotency key ("<workflow>/<step>" or "<workflow>/<step>#compensate")
+  // handler by idempotency key ("<workflow>/<step>" or "<workflow>/<step>#compensate"); "voided":
+  // an undo came before any attempt, and nothing holds
   std::map<std::string, std::string> effects;
   // how many times the effect under each idempotency key was applied
   std::map<std::string, int> runs;

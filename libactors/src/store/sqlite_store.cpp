@@ -474,10 +474,11 @@ class SqliteStore final : public Store {
     return step_row(*use, "read last write") ? column_bytes(*use, 0) : std::string{};
   }
 
-  std::set<std::string> history_columns() {
+  std::set<std::string> columns_of(const std::string& table) {
     std::set<std::string> present;
     sqlite3_stmt* raw = nullptr;
-    if (sqlite3_prepare_v2(db_.get(), "PRAGMA table_info(history)", -1, &raw, nullptr) != SQLITE_OK) fail("read schema");
+    const std::string sql = "PRAGMA table_info(" + table + ")";
+    if (sqlite3_prepare_v2(db_.get(), sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) fail("read schema");
     StatementPtr columns(raw);
     while (step_row(columns.get(), "read schema")) present.insert(column_bytes(columns.get(), 1));
     return present;
@@ -486,12 +487,8 @@ class SqliteStore final : public Store {
   // Files made before a column existed get it, with its default (the summary's have none: NULL
   // until summarise_old_rows).
   void add_missing_columns() {
-    std::set<std::string> present;
-    sqlite3_stmt* raw = nullptr;
-    if (sqlite3_prepare_v2(db_.get(), "PRAGMA table_info(workflows)", -1, &raw, nullptr) != SQLITE_OK) fail("read schema");
-    StatementPtr columns(raw);
-    while (step_row(columns.get(), "read schema")) present.insert(column_bytes(columns.get(), 1));
-    if (!history_columns().count("events"))
+    const std::set<std::string> present = columns_of("workflows");
+    if (!columns_of("history").count("events"))
       execute("ALTER TABLE history ADD COLUMN events INTEGER NOT NULL DEFAULT 1", "add column history.events");
     if (!present.count("last_write"))
       execute("ALTER TABLE workflows ADD COLUMN last_write TEXT NOT NULL DEFAULT ''", "add column last_write");

@@ -89,12 +89,8 @@ Status Engine::Core::retry_here(const std::string& workflow_id, const std::strin
                          std::to_string(state->version) + " is not registered here");
 
   const std::string what = reopen(*state);
-  HistoryEvent event;
-  event.type = "workflow_retried";
-  event.from = "dead-lettered";
-  event.to = std::string(to_string(state->status));
-  event.detail = "retried by " + (by.empty() ? std::string("an operator") : by) + ": " + what;
-  core.record(*state, std::move(event));
+  const std::string detail = "retried by " + (by.empty() ? std::string("an operator") : by) + ": " + what;
+  core.record(*state, EventFields{"workflow_retried", {}, 0, "dead-lettered", to_string(state->status), -1, detail, {}});
   WorkflowWrite write = core.make_write(*state, core.write_epoch(workflow_id));
   write.clear_dead_letter = true;
 

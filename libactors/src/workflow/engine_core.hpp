@@ -132,7 +132,6 @@ struct Engine::Core : std::enable_shared_from_this<Engine::Core> {
 
   // Numbers and times `event`, adds it to the state's unsaved history and logs it as a JSON line.
   void record(WorkflowState& state, const EventFields& event);
-  void record(WorkflowState& state, const HistoryEvent& event);
   // The workflow's state when it is there and not terminal, or what stops a signal (`what`).
   std::variant<WorkflowState, Status> signallable(const std::string& workflow_id, const std::string& what);
   // Appends the signal to the workflow's inbox (durably), then tells the supervisor.

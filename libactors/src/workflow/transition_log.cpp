@@ -28,10 +28,6 @@ void Engine::Core::record(WorkflowState& state, const EventFields& event) {
   state.unsaved_history.push_back(encode_event(seq, at_ms, recorded));
 }
 
-void Engine::Core::record(WorkflowState& state, const HistoryEvent& event) {
-  record(state, EventFields{event.type, event.step, event.attempt, event.from, event.to, event.duration_ms, event.detail, {}});
-}
-
 WorkflowWrite Engine::Core::make_write(WorkflowState& state, uint64_t write_epoch) {
   WorkflowWrite write;
   write.workflow_id = state.id;

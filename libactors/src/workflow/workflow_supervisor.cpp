@@ -61,15 +61,11 @@ void write_dead_letter(Self* self, Engine::Core& core, const std::string& id, co
     log_json(spdlog::level::err, {{"event", "dead_letter_failed"}, {"workflow_id", id}, {"detail", error}});
     return;
   }
-  HistoryEvent event;
-  event.type = "workflow_dead-lettered";
-  event.from = std::string(to_string(state->status));
-  event.to = "dead-lettered";
-  event.detail = reason;
+  const EventFields event{"workflow_dead-lettered", {}, 0, to_string(state->status), "dead-lettered", -1, reason, {}};
   state->status = WorkflowStatus::dead_lettered;
   state->error = reason;
   state->unsaved_dead_letter = DeadLetter{id, reason, core.clock->now_ms()};
-  core.record(*state, std::move(event));
+  core.record(*state, event);
   const std::string parent_id = state->parent_id, parent_path = state->parent_path;
   self->request(core.store_writer, caf::infinite, write_atom::value, core.make_write(*state, core.write_epoch(id)))
       .then([self, &core, id, parent_id, parent_path, pending](WriteResult) {
