@@ -94,6 +94,24 @@ TEST(Clock, TimerScheduledWhileFiringFiresInTheSameAdvanceWhenDue) {
   EXPECT_EQ(clock.pending()[0].due_ms, kStartMs + 510);
 }
 
+// What an advance fires must not depend on how fast other threads are: a timer another thread
+// schedules while the advance runs (here: while a callback waits for that thread) waits for the
+// next advance, even when it is due.
+TEST(Clock, ATimerAnotherThreadSchedulesDuringAnAdvanceWaitsForTheNextOne) {
+  VirtualClock clock;
+  bool late_fired = false;
+  clock.schedule(10ms, "first", [&] {
+    std::thread other([&] { clock.schedule(0ms, "late", [&] { late_fired = true; }); });
+    other.join();
+  });
+  clock.advance(1s);
+  EXPECT_FALSE(late_fired);
+  ASSERT_EQ(clock.pending().size(), 1u);
+  EXPECT_EQ(clock.pending()[0].label, "late");
+  clock.advance(0ms);
+  EXPECT_TRUE(late_fired);
+}
+
 TEST(Clock, CancelledTimerNeverFires) {
   VirtualClock clock(kStartMs);
   bool fired = false;

@@ -7,6 +7,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <thread>
 #include <vector>
 
 namespace actorflow {
@@ -25,7 +26,10 @@ class VirtualClock final : public Clock {
   TimerId schedule(Millis delay, std::string label, std::function<void()> fire) override;
   bool cancel(TimerId id) override;
 
-  // Moves time forward by `delta`, firing every timer that falls due, earliest first.
+  // Moves time forward by `delta`, firing every timer that falls due, earliest first: those pending
+  // when it is called and those its own callbacks schedule. A timer another thread schedules
+  // meanwhile (an actor answering a fired timer) is left pending even when it is due, for the next
+  // advance: whether it would have been fired would depend on how fast that thread was.
   void advance(Millis delta);
 
   // Timers not yet fired, earliest first.
@@ -44,11 +48,13 @@ class VirtualClock final : public Clock {
   struct Entry {
     std::string label;
     std::function<void()> fire;
+    bool deferred = false;  // scheduled by another thread while an advance runs
   };
   mutable std::mutex mutex_;
   std::condition_variable changed_;
   int64_t now_ms_;
   TimerId next_id_ = 1;
+  std::optional<std::thread::id> advancing_;  // the thread in advance(), if any
   std::map<std::pair<int64_t, TimerId>, Entry> timers_;  // ordered by (due, id)
 };
 

@@ -15,7 +15,8 @@ TimerId VirtualClock::schedule(Millis delay, std::string label, std::function<vo
   std::lock_guard lock(mutex_);
   TimerId id = next_id_++;
   int64_t due = now_ms_ + std::max<int64_t>(0, delay.count());
-  timers_.emplace(std::make_pair(due, id), Entry{std::move(label), std::move(fire)});
+  const bool deferred = advancing_ && *advancing_ != std::this_thread::get_id();
+  timers_.emplace(std::make_pair(due, id), Entry{std::move(label), std::move(fire), deferred});
   changed_.notify_all();
   return id;
 }
@@ -35,13 +36,18 @@ bool VirtualClock::cancel(TimerId id) {
 void VirtualClock::advance(Millis delta) {
   std::unique_lock lock(mutex_);
   const int64_t target = now_ms_ + delta.count();
-  while (!timers_.empty() && timers_.begin()->first.first <= target) {
-    auto node = timers_.extract(timers_.begin());
+  for (auto& [key, entry] : timers_) entry.deferred = false;  // deferred by an earlier advance: due now
+  advancing_ = std::this_thread::get_id();
+  while (true) {
+    auto next = std::find_if(timers_.begin(), timers_.end(), [](const auto& timer) { return !timer.second.deferred; });
+    if (next == timers_.end() || next->first.first > target) break;
+    auto node = timers_.extract(next);
     now_ms_ = std::max(now_ms_, node.key().first);
     lock.unlock();
     node.mapped().fire();  // never under the lock: firing may schedule new timers
     lock.lock();
   }
+  advancing_.reset();
   now_ms_ = std::max(now_ms_, target);
 }
 
