@@ -54,9 +54,13 @@ std::vector<std::string> wait_completed(const NodeProcess& via, int count, std::
 }
 
 // Every step of every order completed once in its history, and its effect was applied once.
+// `kills`: whether a node was killed -9 mid-run. The example services note who applied an effect just
+// after applying it (effect_recorder.hpp), so a node killed in between leaves the effect with no
+// note: then an effect may have 0 notes, never 2.
+enum class Kills { none, a_node_was_killed };
 void expect_one_writer_at_a_time(const NodeProcess& via, const std::string& id);
 
-void expect_each_step_once(const LocalCluster& cluster, const NodeProcess& via, int count) {
+void expect_each_step_once(const LocalCluster& cluster, const NodeProcess& via, int count, Kills kills = Kills::none) {
   const RecordedEffects effects = recorded_effects(cluster.store());
   for (int i = 0; i < count; ++i) {
     expect_one_writer_at_a_time(via, order_id(i));
@@ -67,7 +71,9 @@ void expect_each_step_once(const LocalCluster& cluster, const NodeProcess& via, 
       EXPECT_EQ(completed[step], 1) << order_id(i) << " " << step << " completed in history";
       const std::string key = order_id(i) + "/" + step;
       EXPECT_EQ(effects.effects.count(key), 1u) << key;
-      EXPECT_EQ(effects.runs.count(key) ? effects.runs.at(key) : 0, 1) << key << " applied";
+      const int applied = effects.runs.count(key) ? effects.runs.at(key) : 0;
+      if (kills == Kills::none) EXPECT_EQ(applied, 1) << key << " applied";
+      else EXPECT_LE(applied, 1) << key << " applied";
     }
   }
 }
@@ -171,7 +177,7 @@ TEST(Cluster, KillNineOfANodeMidRunLosesNothingAndRunsNoEffectTwice) {
             << std::chrono::duration_cast<std::chrono::milliseconds>(taken_over - killed_at).count()
             << " ms, every workflow completed " << std::chrono::duration_cast<std::chrono::milliseconds>(done - killed_at).count()
             << " ms after the kill\n";
-  expect_each_step_once(cluster, cluster.node("node-1"), kOrders);
+  expect_each_step_once(cluster, cluster.node("node-1"), kOrders, Kills::a_node_was_killed);
   int resumed = 0;
   for (int i = 0; i < kOrders; ++i) {
     const auto recovered_by = nodes_of(cluster.node("node-1"), order_id(i), "workflow_recovered");
