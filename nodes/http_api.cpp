@@ -3,8 +3,10 @@
 #include "definition_routes.hpp"
 #include "prometheus_text.hpp"
 #include "query_params.hpp"
+#include "status_http.hpp"
 
 #include <actorflow/schedule_policy.hpp>
+#include <actorflow/store.hpp>
 #include <actorflow/workflow_status.hpp>
 
 #include <httplib.h>
@@ -279,7 +281,7 @@ HttpReply HttpApi::handle(const std::string& method, const std::string& target, 
       input = *it;
     }
     StartResult result = engine_.start(definition, id, std::move(input));
-    if (!result.status) return error_reply(result.unavailable ? 503 : 400, result.status.message());
+    if (!result.status) return error_reply(result.unavailable ? 503 : http_status_of(result.status, 400), result.status.message());
     return HttpReply{result.created ? 201 : 200, Json{{"id", id}, {"created", result.created}}};
   }
 
@@ -303,7 +305,7 @@ HttpReply HttpApi::handle(const std::string& method, const std::string& target, 
     Status status = engine_.signal(p[0], p[1], std::move(payload));
     if (!status) {
       if (auto err = check_live(engine_, p[0])) return *err;  // it ended meanwhile
-      return error_reply(400, status.message());
+      return error_reply(http_status_of(status, 400), status.message());
     }
     return HttpReply{202, Json{{"delivered", true}}};
   }
@@ -318,7 +320,7 @@ HttpReply HttpApi::handle(const std::string& method, const std::string& target, 
     Status status = engine_.cancel(p[0], by, reason);
     if (!status) {
       if (auto err = check_live(engine_, p[0])) return *err;
-      return error_reply(400, status.message());
+      return error_reply(http_status_of(status, 400), status.message());
     }
     return HttpReply{202, Json{{"cancelled", true}}};
   }
@@ -334,7 +336,7 @@ HttpReply HttpApi::handle(const std::string& method, const std::string& target, 
       return error_reply(409, "workflow '" + p[0] + "' is " + std::string(to_string(info->status)) +
                                   ", not dead-lettered: only a dead-lettered workflow can be retried");
     Status status = engine_.retry_dead_letter(p[0], by);
-    if (!status) return error_reply(409, status.message());
+    if (!status) return error_reply(http_status_of(status, 409), status.message());
     return HttpReply{202, Json{{"retried", true}, {"id", p[0]}}};
   }
 
@@ -361,7 +363,7 @@ HttpReply HttpApi::handle(const std::string& method, const std::string& target, 
   if (pause || route("POST", {"v1", "schedules", "{}", "resume"})) {
     if (!engine_.schedule(p[0])) return error_reply(404, "no such schedule: '" + p[0] + "'");
     Status status = pause ? engine_.pause_schedule(p[0]) : engine_.resume_schedule(p[0]);
-    if (!status) return error_reply(400, status.message());
+    if (!status) return error_reply(http_status_of(status, 400), status.message());
     auto info = engine_.schedule(p[0]);
     if (!info) return error_reply(404, "no such schedule: '" + p[0] + "'");
     return HttpReply{200, to_json(*info)};
@@ -370,7 +372,7 @@ HttpReply HttpApi::handle(const std::string& method, const std::string& target, 
   if (route("DELETE", {"v1", "schedules", "{}"})) {
     if (!engine_.schedule(p[0])) return error_reply(404, "no such schedule: '" + p[0] + "'");
     Status status = engine_.delete_schedule(p[0]);
-    if (!status) return error_reply(400, status.message());
+    if (!status) return error_reply(http_status_of(status, 400), status.message());
     return HttpReply{200, Json{{"id", p[0]}, {"deleted", true}}};
   }
 
@@ -385,6 +387,7 @@ void HttpApi::bind(httplib::Server& server) const {
   auto serve = [this](const httplib::Request& req, httplib::Response& res) {
     HttpReply reply = handle(req.method, req.target, req.body);
     res.status = reply.status;
+    if (reply.status == 503) res.set_header("Retry-After", std::to_string(kRetryAfterSeconds));
     if (reply.content_type.empty()) res.set_content(reply.body.dump(), "application/json");
     else res.set_content(reply.text, reply.content_type.c_str());
   };
@@ -399,6 +402,12 @@ void HttpApi::bind(httplib::Server& server) const {
     std::string what = "unknown exception";
     try {
       if (ep) std::rethrow_exception(ep);
+    } catch (const StoreUnavailable& e) {
+      // Passing trouble (the store is down or restarting): the client tries again.
+      res.status = 503;
+      res.set_header("Retry-After", std::to_string(kRetryAfterSeconds));
+      res.set_content(Json{{"error", std::string("store unavailable: ") + e.what()}}.dump(), "application/json");
+      return;
     } catch (const std::exception& e) {
       what = e.what();
     } catch (...) {

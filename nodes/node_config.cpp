@@ -32,7 +32,7 @@ constexpr std::string_view kNodeKeys[]{"id", "workflows_dir", "drain_timeout", "
 constexpr std::string_view kHttpKeys[]{"listen"};
 constexpr std::string_view kClusterKeys[]{"enabled",      "listen",        "advertise",       "shards",
                                           "lease_ttl",    "heartbeat_interval", "peer_timeout", "route_timeout",
-                                          "handoff_timeout", "remote_handlers"};
+                                          "handoff_timeout", "outage_grace", "remote_handlers"};
 constexpr size_t kRemoteHandlersMax = 1024;
 constexpr std::string_view kDefaultsKeys[]{"step_timeout",          "retries_max",       "error_strategy",
                              "retry_backoff_initial", "retry_backoff_max", "retry_backoff_multiplier",
@@ -486,6 +486,7 @@ void read_cluster(Loader& loader, const std::map<std::string, Value>& cluster, N
   loader.duration(find(cluster, "peer_timeout"), config.peer_timeout, Millis(500), 5 * minute);
   loader.duration(find(cluster, "route_timeout"), config.route_timeout, Millis(100), 5 * minute);
   loader.duration(find(cluster, "handoff_timeout"), config.handoff_timeout, Millis(0), 5 * minute);
+  loader.duration(find(cluster, "outage_grace"), config.outage_grace, Millis(0), 5 * minute);
   loader.names(find(cluster, "remote_handlers"), config.remote_handlers, kRemoteHandlersMax, "handler names");
   const Value* heartbeat = find(cluster, "heartbeat_interval");
   const Value* lease = find(cluster, "lease_ttl");
@@ -693,6 +694,7 @@ EngineOptions engine_options(const NodeConfig& config, std::shared_ptr<Store> st
     cluster.peer_timeout = config.peer_timeout;
     cluster.route_timeout = config.route_timeout;
     cluster.handoff_timeout = config.handoff_timeout;
+    cluster.outage_grace = config.outage_grace;
     cluster.remote_handlers = config.remote_handlers;
     options.cluster = std::move(cluster);
   }

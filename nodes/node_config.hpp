@@ -49,6 +49,7 @@ struct NodeConfig {
   Millis peer_timeout{5'000};                     // cluster.peer_timeout: 500ms..5m
   Millis route_timeout{10'000};                   // cluster.route_timeout: 100ms..5m
   Millis handoff_timeout{5'000};                  // cluster.handoff_timeout: 0ms..5m
+  Millis outage_grace{0};                         // cluster.outage_grace: 0ms..5m (0: 2 x heartbeat_interval)
   std::vector<std::string> remote_handlers;       // cluster.remote_handlers: run by other nodes
 
   // store: one spec as actorflow::open_store takes it

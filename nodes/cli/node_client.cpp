@@ -4,8 +4,11 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdio>
+#include <thread>
 
 namespace actorflow::cli {
 
@@ -168,21 +171,39 @@ Reply to_reply(const httplib::Result& result, std::chrono::milliseconds timeout)
 
 }  // namespace
 
+// A 503 is passing trouble (the store restarts, the node drains, a shard moves): the call is made
+// again after the node's Retry-After, up to kUnavailableRetriesMax times, saying so on stderr.
+Reply NodeClient::call(const std::function<httplib::Result()>& send) {
+  for (int retry = 1;; ++retry) {
+    httplib::Result result = send();
+    if (!result || result->status != 503 || retry > kUnavailableRetriesMax) return to_reply(result, connection_->timeout);
+    int wait_s = 1;
+    if (result->has_header("Retry-After")) {
+      const std::string value = result->get_header_value("Retry-After");
+      std::from_chars(value.data(), value.data() + value.size(), wait_s);
+    }
+    wait_s = std::clamp(wait_s, 1, kRetryAfterMaxSeconds);
+    Reply reply = to_reply(result, connection_->timeout);
+    std::fprintf(stderr, "%s: retrying in %d s (%d of %d)\n", describe_failure(reply).c_str(), wait_s, retry,
+                 kUnavailableRetriesMax);
+    std::this_thread::sleep_for(std::chrono::seconds(wait_s));
+  }
+}
+
 Reply NodeClient::get(const std::string& path) {
-  return to_reply(connection_->client->Get(url_.path_prefix + path), connection_->timeout);
+  return call([&] { return connection_->client->Get(url_.path_prefix + path); });
 }
 
 Reply NodeClient::post(const std::string& path, const Json& body) {
-  return to_reply(connection_->client->Post(url_.path_prefix + path, body.dump(), "application/json"),
-                  connection_->timeout);
+  return call([&] { return connection_->client->Post(url_.path_prefix + path, body.dump(), "application/json"); });
 }
 
 Reply NodeClient::post_text(const std::string& path, const std::string& body, const std::string& content_type) {
-  return to_reply(connection_->client->Post(url_.path_prefix + path, body, content_type), connection_->timeout);
+  return call([&] { return connection_->client->Post(url_.path_prefix + path, body, content_type); });
 }
 
 Reply NodeClient::del(const std::string& path) {
-  return to_reply(connection_->client->Delete(url_.path_prefix + path), connection_->timeout);
+  return call([&] { return connection_->client->Delete(url_.path_prefix + path); });
 }
 
 std::string NodeClient::describe_failure(const Reply& reply) const {

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -11,9 +12,16 @@
 #include <utility>
 #include <vector>
 
+namespace httplib {
+class Result;
+}
+
 namespace actorflow::cli {
 
 using Json = nlohmann::json;
+
+inline constexpr int kUnavailableRetriesMax = 5;  // a 503 is asked again this many times
+inline constexpr int kRetryAfterMaxSeconds = 5;   // the longest Retry-After the CLI waits
 
 // Where the node listens: "http://host:port[/prefix]".
 struct NodeUrl {
@@ -70,6 +78,7 @@ class NodeClient {
   std::string describe_failure(const Reply& reply) const;
 
  private:
+  Reply call(const std::function<httplib::Result()>& send);
   struct Connection;
   NodeUrl url_;
   std::unique_ptr<Connection> connection_;

@@ -21,12 +21,20 @@ const char* to_string(FaultKind kind) {
     case FaultKind::kill_node: return "kill_node";
     case FaultKind::stop_node: return "stop_node";
     case FaultKind::restart_redis: return "restart_redis";
+    case FaultKind::kill_redis: return "kill_redis";
   }
   return "?";
 }
 
-FaultInjector::FaultInjector(testing::LocalCluster& cluster, LiveNodes& live, uint64_t seed)
-    : cluster_(cluster), live_(live), rng_(seed ^ 0x5eedfa17ull) {
+std::optional<FaultKind> parse_fault_kind(std::string_view name) {
+  for (FaultKind kind : kFaultKinds)
+    if (name == to_string(kind)) return kind;
+  return std::nullopt;
+}
+
+FaultInjector::FaultInjector(testing::LocalCluster& cluster, LiveNodes& live, uint64_t seed, std::vector<FaultKind> kinds)
+    : cluster_(cluster), live_(live), rng_(seed ^ 0x5eedfa17ull), kinds_(std::move(kinds)) {
+  if (kinds_.empty()) kinds_.assign(std::begin(kFaultKinds), std::end(kFaultKinds));
   refresh_live();
 }
 
@@ -40,7 +48,7 @@ void FaultInjector::refresh_live(const std::string& except) {
 FaultKind FaultInjector::next_kind() {
   std::vector<FaultKind> least;
   int fewest = -1;
-  for (FaultKind kind : {FaultKind::kill_node, FaultKind::stop_node, FaultKind::restart_redis}) {
+  for (FaultKind kind : kinds_) {
     const int n = counts_[kind];
     if (fewest < 0 || n < fewest) {
       fewest = n;
@@ -111,10 +119,15 @@ FaultRecord FaultInjector::inject(FaultKind kind) {
       refresh_live();
       break;
     }
-    case FaultKind::restart_redis: {
+    case FaultKind::restart_redis:
+    case FaultKind::kill_redis: {
       record.target = "redis";
-      cluster_.redis().stop();
-      std::this_thread::sleep_for(pause(std::chrono::milliseconds(200), std::chrono::milliseconds(1500)));  // down this long
+      const bool killed = kind == FaultKind::kill_redis;
+      if (killed) cluster_.redis().kill9();
+      else cluster_.redis().stop();
+      // Down this long (a fault's length, not a synchronisation).
+      std::this_thread::sleep_for(killed ? pause(std::chrono::milliseconds(1000), std::chrono::milliseconds(4000))
+                                         : pause(std::chrono::milliseconds(200), std::chrono::milliseconds(1500)));
       cluster_.redis().restart();
       const auto restarted = std::chrono::steady_clock::now();
       const std::string probe = "probe-" + std::to_string(++probes_);

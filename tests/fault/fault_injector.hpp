@@ -7,20 +7,28 @@
 //   stop_node:     until the stopped node owns no shard (the others took them over)
 //   restart_redis: until a probe workflow started after the restart has completed (it queues
 //                  behind the work that piled up during the outage)
+//   kill_redis:    as restart_redis, but Redis dies by SIGKILL (no clean shutdown: only what its
+//                  append-only file holds survives) and stays down 1-4 s, about the lease TTL,
+//                  before it is started again on the same data
 #include "live_nodes.hpp"
 #include "local_cluster.hpp"
 
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <random>
+#include <string_view>
 #include <string>
 #include <vector>
 
 namespace actorflow::fault {
 
-enum class FaultKind { kill_node, stop_node, restart_redis };
+enum class FaultKind { kill_node, stop_node, restart_redis, kill_redis };
+inline constexpr FaultKind kFaultKinds[] = {FaultKind::kill_node, FaultKind::stop_node, FaultKind::restart_redis,
+                                            FaultKind::kill_redis};
 const char* to_string(FaultKind kind);
+std::optional<FaultKind> parse_fault_kind(std::string_view name);
 
 struct FaultRecord {
   FaultKind kind;
@@ -30,7 +38,8 @@ struct FaultRecord {
 
 class FaultInjector {
  public:
-  FaultInjector(testing::LocalCluster& cluster, LiveNodes& live, uint64_t seed);
+  // `kinds`: the faults the schedule draws from (empty: all).
+  FaultInjector(testing::LocalCluster& cluster, LiveNodes& live, uint64_t seed, std::vector<FaultKind> kinds = {});
 
   // Injects one fault of `kind`, waits for the recovery, and puts the cluster back together
   // (restarts the node, resumes it). Logs one line per fault on stdout.
@@ -53,6 +62,7 @@ class FaultInjector {
   std::mt19937_64 rng_;
   std::vector<FaultRecord> records_;
   std::map<FaultKind, int> counts_;
+  std::vector<FaultKind> kinds_;
   int probes_ = 0;
 };
 

@@ -38,6 +38,7 @@ struct RunOptions {
   int settle_s = 180;
   std::string summary_json;
   std::string logs_dir;  // the nodes' logs are copied here at the end
+  std::vector<std::string> kinds;  // the fault kinds injected (empty: all)
 };
 
 int64_t percentile(std::vector<int64_t> values, double p) {
@@ -100,6 +101,8 @@ Json summary_of(const RunOptions& options, const fault::OrderLoad& load, const f
               {"steps_run_again", verdict.steps_run_again},
               {"imbalanced", verdict.imbalanced},
               {"dead_letters_without_reason", verdict.dead_letters_without_reason},
+              {"approvals_acknowledged", verdict.approvals},
+              {"approvals_not_applied", verdict.approvals_not_applied},
               {"reservations_held", verdict.reservations_held},
               {"reservations_expected", verdict.reservations_expected},
               {"charges_held", verdict.charges_held},
@@ -125,6 +128,8 @@ void print_summary(const Json& summary) {
   std::cout << "lost: " << summary["lost"] << ", effects applied twice: " << summary["applied_twice"]
             << ", imbalanced orders: " << summary["imbalanced"] << ", dead letters without reason: "
             << summary["dead_letters_without_reason"] << "\n";
+  std::cout << "approvals acknowledged: " << summary["approvals_acknowledged"]
+            << ", not applied: " << summary["approvals_not_applied"] << "\n";
   std::cout << "reservations held " << summary["reservations_held"] << " (expected " << summary["reservations_expected"]
             << "), charges held " << summary["charges_held"] << " (expected " << summary["charges_expected"] << ")\n";
   for (const auto& p : summary["problems"]) std::cout << "  problem: " << p.get<std::string>() << "\n";
@@ -163,7 +168,9 @@ int run(const RunOptions& options) {
   }
   std::cout << "cluster up: 3 nodes, " << options.shards << " shards, store " << cluster.store_spec() << std::endl;
   fault::LiveNodes live;
-  fault::FaultInjector faults(cluster, live, options.seed);
+  std::vector<fault::FaultKind> kinds;
+  for (const auto& name : options.kinds) kinds.push_back(*fault::parse_fault_kind(name));
+  fault::FaultInjector faults(cluster, live, options.seed, kinds);
   fault::OrderLoadOptions load_options;
   load_options.orders_per_second = options.orders_per_second;
   load_options.seed = options.seed;
@@ -184,22 +191,33 @@ int run(const RunOptions& options) {
   std::cout << "load stopped: " << started.size() << " workflows started; waiting for them to end" << std::endl;
   const size_t open = settle(cluster, started, std::chrono::seconds(options.settle_s));
   if (open > 0) std::cout << open << " workflows did not end within " << options.settle_s << " s" << std::endl;
-  const fault::RunVerdict verdict = fault::judge_run(cluster.store(), started);
+  const auto approved = load.approved();
+  std::cout << approved.size() << " purchase orders approved; waiting for them to end" << std::endl;
+  settle(cluster, approved, std::chrono::seconds(options.settle_s));
+  fault::RunVerdict verdict = fault::judge_run(cluster.store(), started);
+  fault::judge_approvals(cluster.shared_store(), approved, verdict);
+  if (load.approvals_not_acknowledged() > 0)
+    verdict.problems.push_back(std::to_string(load.approvals_not_acknowledged()) +
+                               " approvals were never acknowledged by any node");
   const int64_t run_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - begin).count();
   const auto chaos = fault::chaos_injected(cluster.shared_store(), started);
   Json summary = summary_of(options, load, faults, verdict, chaos, run_ms);
   bool enough = true;
-  for (const char* kind : {"kill_node", "stop_node", "restart_redis", "step_failure", "chaos_fail", "chaos_crash"}) {
+  std::vector<std::string> counted = options.kinds;
+  if (counted.empty())
+    for (fault::FaultKind kind : fault::kFaultKinds) counted.push_back(fault::to_string(kind));
+  for (const char* kind : {"step_failure", "chaos_fail", "chaos_crash"}) counted.push_back(kind);
+  for (const auto& kind : counted) {
     const int injected = summary["faults"].contains(kind) ? summary["faults"][kind]["injected"].get<int>() : 0;
     if (injected < options.faults_per_kind_min) {
       enough = false;
-      summary["problems"].push_back(std::string(kind) + ": " + std::to_string(injected) + " injected, fewer than " +
+      summary["problems"].push_back(kind + ": " + std::to_string(injected) + " injected, fewer than " +
                                     std::to_string(options.faults_per_kind_min));
     }
   }
   for (const auto& record : faults.records())
     if (record.recovery_ms < 0) enough = false;
-  summary["passed"] = verdict.passed() && enough;
+  summary["passed"] = verdict.passed() && enough && load.approvals_not_acknowledged() == 0;
   print_summary(summary);
   if (!options.summary_json.empty()) std::ofstream(options.summary_json) << summary.dump(2) << "\n";
   if (!options.logs_dir.empty()) {
@@ -228,6 +246,11 @@ int main(int argc, char** argv) {
   app.add_option("--settle-s", options.settle_s, "how long the workflows may take to end after the load")->check(CLI::Range(1, 3600));
   app.add_option("--summary-json", options.summary_json, "also write the summary here, as JSON");
   app.add_option("--logs-dir", options.logs_dir, "copy the nodes' logs into this directory at the end");
+  app.add_option("--kinds", options.kinds, "inject only these faults (kill_node, stop_node, restart_redis, kill_redis)")
+      ->delimiter(',')
+      ->check([](const std::string& name) {
+        return fault::parse_fault_kind(name) ? std::string() : "unknown fault kind '" + name + "'";
+      });
   CLI11_PARSE(app, argc, argv);
   if (options.fault_pause_max_ms < options.fault_pause_min_ms) {
     std::cerr << "fault_run: --fault-pause-max-ms must be at least --fault-pause-min-ms\n";

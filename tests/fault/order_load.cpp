@@ -38,6 +38,11 @@ std::vector<std::string> OrderLoad::started() const {
   return started_;
 }
 
+std::vector<std::string> OrderLoad::approved() const {
+  std::lock_guard lock(mutex_);
+  return approved_;
+}
+
 // Starter `starter` of n starts orders starter+1, starter+1+n, ...
 void OrderLoad::run(int starter) {
   std::mt19937_64 rng(options_.seed * 1'000 + static_cast<uint64_t>(starter));
@@ -49,6 +54,16 @@ void OrderLoad::run(int starter) {
   auto next = std::chrono::steady_clock::now() + interval * starter / options_.starters;
   std::this_thread::sleep_until(next);
   for (uint64_t n = static_cast<uint64_t>(starter) + 1; !stopping_; n += static_cast<uint64_t>(options_.starters)) {
+    if (options_.purchase_order_every > 0 && n % static_cast<uint64_t>(options_.purchase_order_every) == 0) {
+      const std::string id = options_.id_prefix + "/po-" + std::to_string(n);
+      if (start_purchase_order(id, rng)) {
+        std::lock_guard lock(mutex_);
+        approved_.push_back(id);
+      }
+      next = std::max(next + interval, std::chrono::steady_clock::now());
+      std::this_thread::sleep_until(next);
+      continue;
+    }
     Json slow = Json::object();
     for (const char* handler : {"inventory.reserve", "payment.charge", "shipping.create", "notify.confirmation"})
       slow[handler] = step_ms(rng);
@@ -76,19 +91,40 @@ void OrderLoad::run(int starter) {
 }
 
 bool OrderLoad::start_one(const std::string& id, const std::string& body, std::mt19937_64& rng) {
+  (void)id;
+  return post_until("/v1/workflows", body, {201, 200}, rng);
+}
+
+bool OrderLoad::post_until(const std::string& path, const std::string& body, std::initializer_list<int> accepted,
+                           std::mt19937_64& rng) {
   const auto give_up = std::chrono::steady_clock::now() + kStartGiveUp;
   while (std::chrono::steady_clock::now() < give_up) {
     if (const int port = nodes_.pick(rng); port != 0) {
       httplib::Client client("127.0.0.1", port);
       client.set_connection_timeout(std::chrono::seconds(1));
       client.set_read_timeout(std::chrono::seconds(5));  // then another node
-      const auto reply = client.Post("/v1/workflows", body, "application/json");
-      if (reply && (reply->status == 201 || reply->status == 200)) return true;
+      const auto reply = client.Post(path, body, "application/json");
+      if (reply && std::find(accepted.begin(), accepted.end(), reply->status) != accepted.end()) return true;
     }
     ++start_retries_;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));  // another node, or the same once it is back
   }
-  (void)id;
+  return false;
+}
+
+// A start, then its approval: both made again until a node acknowledges them. The approval is
+// sent at once, usually before the workflow reaches its gate: the inbox keeps it.
+bool OrderLoad::start_purchase_order(const std::string& id, std::mt19937_64& rng) {
+  const Json input{{"order_id", id}, {"amount_cents", 25'000}, {"requested_by", "fault-run"}};
+  if (!post_until("/v1/workflows", Json{{"definition", "purchase_order"}, {"id", id}, {"input", input}}.dump(), {201, 200},
+                  rng))
+    return false;
+  std::string encoded;
+  for (char c : id) encoded += c == '/' ? std::string("%2F") : std::string(1, c);
+  const Json decision{{"decision", "approve"}, {"by", "fault-run"}, {"reason", "load"}};
+  // 409: an earlier attempt decided it although its answer was lost; the decision stands.
+  if (post_until("/v1/workflows/" + encoded + "/signals/manager_approval", decision.dump(), {202, 409}, rng)) return true;
+  ++approvals_given_up_;
   return false;
 }
 

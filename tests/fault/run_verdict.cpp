@@ -48,6 +48,29 @@ std::map<std::string, uint64_t> chaos_injected(std::shared_ptr<Store> store, con
   return by_kind;
 }
 
+void judge_approvals(std::shared_ptr<Store> store, const std::vector<std::string>& approved, RunVerdict& verdict) {
+  EngineOptions options;
+  options.store = std::move(store);
+  const Engine reader(options);  // reads; runs nothing (never recovers)
+  for (const auto& id : approved) {
+    ++verdict.approvals;
+    const auto info = reader.query(id);
+    const std::string status = info ? std::string(to_string(info->status)) : "missing";
+    ++verdict.by_status["purchase_order " + status];
+    int granted = 0, rejected = 0;
+    if (info)
+      for (const auto& event : reader.history(id)) {
+        granted += event.type == "approval_granted";
+        rejected += event.type == "approval_rejected";
+      }
+    if (!info || info->status != WorkflowStatus::completed || granted != 1 || rejected != 0) {
+      ++verdict.approvals_not_applied;
+      problem(verdict, id + ": approval acknowledged, workflow " + status + ", " + std::to_string(granted) +
+                           " approvals granted in its history");
+    }
+  }
+}
+
 RunVerdict judge_run(Store& store, const std::vector<std::string>& started) {
   RunVerdict verdict;
   verdict.started = started.size();

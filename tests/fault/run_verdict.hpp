@@ -31,16 +31,22 @@ struct RunVerdict {
   int64_t reservations_expected = 0;  // one per completed (or dead-lettered and holding) order
   int64_t charges_held = 0;           // payments charged and not refunded
   int64_t charges_expected = 0;
+  uint64_t approvals = 0;              // acknowledged approvals checked (judge_approvals)
+  uint64_t approvals_not_applied = 0;  // ... whose workflow is missing, unfinished, or decided otherwise
   std::vector<std::string> problems;  // the first of each kind, naming the workflow
 
   bool passed() const {
     return lost == 0 && applied_twice == 0 && imbalanced == 0 && dead_letters_without_reason == 0 &&
-           reservations_held == reservations_expected && charges_held == charges_expected;
+           approvals_not_applied == 0 && reservations_held == reservations_expected && charges_held == charges_expected;
   }
 };
 
 // Reads the final state of `started` (their ids) and of the effects from `store`.
 RunVerdict judge_run(Store& store, const std::vector<std::string>& started);
+
+// Purchase orders whose start and approval were acknowledged: each must exist, have completed,
+// and its history must hold exactly one decision, the approval.
+void judge_approvals(std::shared_ptr<Store> store, const std::vector<std::string>& approved, RunVerdict& verdict);
 
 // The chaos faults the nodes injected into the workflows, by kind (fail, delay, hang, crash,
 // drop_reply), from their histories' chaos_injected events.

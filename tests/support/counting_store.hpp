@@ -2,42 +2,28 @@
 // A Store that forwards to another and counts what is committed: writes (one per workflow
 // transition written) and commits (batches), so a benchmark can report writes per workflow and
 // how many writes each group commit carried. Thread-safe as the store it wraps.
-#include <actorflow/store.hpp>
+#include "store_wrapper.hpp"
 
 #include <atomic>
 #include <memory>
 
 namespace actorflow::testing {
 
-class CountingStore final : public Store {
+class CountingStore final : public StoreWrapper {
  public:
-  explicit CountingStore(std::shared_ptr<Store> inner) : inner_(std::move(inner)) {}
+  using StoreWrapper::StoreWrapper;
 
   int64_t writes() const { return writes_.load(); }
   int64_t commits() const { return commits_.load(); }
 
-  bool calls_block() const override { return inner_->calls_block(); }
-  std::vector<WriteResult> commit(const std::vector<WorkflowWrite>& batch) override;
-  uint64_t next_epoch() override;
-  std::optional<StoredSnapshot> load(const std::string& workflow_id) const override;
-  std::vector<std::string> live_workflows() const override;
-  std::vector<std::string> history(const std::string& workflow_id) const override;
-  std::vector<DeadLetter> dead_letters() const override;
-  std::vector<WorkflowSummary> list_workflows(const WorkflowFilter& filter) const override;
-  std::vector<std::pair<WorkflowStatus, uint64_t>> count_by_status() const override;
-  uint64_t inbox_append(const std::string& workflow_id, const std::string& name, const std::string& payload,
-                        int64_t at_ms) override;
-  std::vector<InboxSignal> inbox_after(const std::string& workflow_id, uint64_t after_seq) const override;
-  std::vector<WakeUp> wake_ups_until(int64_t until_ms, size_t limit) const override;
-  void schedule_put(const std::string& id, const std::string& encoded) override;
-  bool schedule_erase(const std::string& id) override;
-  std::vector<std::pair<std::string, std::string>> schedules() const override;
-  std::optional<std::string> ledger_get(const std::string& key) const override;
-  bool ledger_put(const std::string& key, const std::string& value) override;
-  std::vector<std::pair<std::string, std::string>> ledger_scan(const std::string& key_prefix) const override;
+  std::vector<WriteResult> commit(const std::vector<WorkflowWrite>& batch) override {
+    auto results = inner()->commit(batch);
+    writes_ += static_cast<int64_t>(batch.size());
+    ++commits_;
+    return results;
+  }
 
  private:
-  std::shared_ptr<Store> inner_;
   std::atomic<int64_t> writes_{0};
   std::atomic<int64_t> commits_{0};
 };

@@ -215,6 +215,50 @@ TEST(Approvals, AMalformedDecisionIsRecordedAndIgnored) {
   EXPECT_TRUE(has_event(t, "wf-1", "approval_signal_invalid", "\"decision\" must be \"approve\" or \"reject\""));
 }
 
+TEST(Approvals, OfTwoDecisionsOneIsTakenTheOtherIsRecordedAsRefusedAndALaterOneIsRefused) {
+  TestEngine t(never_passivate());
+  AsyncProbe before;
+  std::atomic<int> after{0};
+  t.engine->register_async_handler("before", before.handler());
+  t.engine->register_handler("after", counting(after));
+  ASSERT_TRUE(t.engine->register_workflow(
+      WorkflowBuilder("w").step("before", "before").approval(WaitSpec("manager", "")).step("after", "after").build()));
+  t.engine->start("w", "wf-1");
+  auto call = before.await_call(1);
+  // Both arrive while the gate is still ahead: both are stored, one decides.
+  ASSERT_TRUE(t.engine->signal("wf-1", "manager", {{"decision", "approve"}, {"by", "ann"}}));
+  ASSERT_TRUE(t.engine->signal("wf-1", "manager", {{"decision", "reject"}, {"by", "bob"}}));
+  call.complete(StepOutcome::success());
+
+  auto info = t.run_to_end("wf-1");
+  EXPECT_EQ(info.status, WorkflowStatus::completed);
+  EXPECT_EQ(info.data["manager"]["by"], "ann");
+  EXPECT_TRUE(has_event(t, "wf-1", "approval_granted", "by ann"));
+  EXPECT_TRUE(has_event(t, "wf-1", "approval_duplicate_refused", "from bob refused: approval 'manager' was already approved by ann"));
+  EXPECT_FALSE(has_event(t, "wf-1", "approval_rejected"));
+  EXPECT_EQ(after.load(), 1);
+}
+
+TEST(Approvals, ADecisionAfterTheGateDecidedIsRefusedNamingTheDecisionTaken) {
+  TestEngine t(never_passivate());
+  AsyncProbe after;
+  t.engine->register_async_handler("after", after.handler());
+  ASSERT_TRUE(t.engine->register_workflow(
+      WorkflowBuilder("w").approval(WaitSpec("manager", "")).step("after", "after").build()));
+  t.engine->start("w", "wf-1");
+  ASSERT_TRUE(t.engine->signal("wf-1", "manager", {{"decision", "approve"}, {"by", "ann"}}));
+  auto call = after.await_call(1);  // the gate has decided and that is stored
+
+  Status late = t.engine->signal("wf-1", "manager", {{"decision", "reject"}, {"by", "bob"}});
+  EXPECT_FALSE(late);
+  EXPECT_EQ(late.code(), StatusCode::failed_precondition);
+  EXPECT_NE(late.message().find("approval 'manager' of workflow 'wf-1' was already decided ('approve' by ann)"),
+            std::string::npos)
+      << late.message();
+  call.complete(StepOutcome::success());
+  EXPECT_EQ(t.run_to_end("wf-1").status, WorkflowStatus::completed);
+}
+
 TEST(Approvals, AConditionalGateAsksOnlyAboveTheThreshold) {
   TestEngine t(never_passivate());
   std::atomic<int> ordered{0};

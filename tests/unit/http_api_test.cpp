@@ -139,9 +139,14 @@ TEST_F(HttpApiTest, StartCreatesOnceThenReportsTheExistingWorkflow) {
   EXPECT_EQ(first.status, 201);
   EXPECT_EQ(first.body, (Json{{"id", "wf-1"}, {"created", true}}));
 
-  auto again = start("greet", "wf-1", {{"name", "bob"}});
+  auto again = start("greet", "wf-1", {{"name", "ada"}});
   EXPECT_EQ(again.status, 200);
   EXPECT_EQ(again.body, (Json{{"id", "wf-1"}, {"created", false}}));
+
+  // The same id with another input is not the same start: refused, naming what is there.
+  auto clash = start("greet", "wf-1", {{"name", "bob"}});
+  EXPECT_EQ(clash.status, 409);
+  EXPECT_NE(clash.body.value("error", "").find("a different input"), std::string::npos) << clash.body.dump();
 
   auto info = engine->wait("wf-1");
   ASSERT_TRUE(info);

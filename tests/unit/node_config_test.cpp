@@ -361,7 +361,7 @@ TEST(NodeConfig, BadNodeId) {
 TEST(NodeConfig, UnknownKeyListsTheValidKeysAndSuggestsTheClosest) {
   EXPECT_EQ(problem_of(with_id("cluster:\n  shard: 4\n")),
             "t.yaml:3:3: cluster.shard: unknown key; expected one of enabled, listen, advertise, shards, lease_ttl, "
-            "heartbeat_interval, peer_timeout, route_timeout, handoff_timeout, remote_handlers in cluster (did you mean "
+            "heartbeat_interval, peer_timeout, route_timeout, handoff_timeout, outage_grace, remote_handlers in cluster (did you mean "
             "'shards'?)");
   EXPECT_EQ(problem_of(with_id("stor: memory\n")),
             "t.yaml:2:1: stor: unknown key; expected one of node, http, cluster, store, defaults, engine, log, chaos "

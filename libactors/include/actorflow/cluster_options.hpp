@@ -24,6 +24,10 @@ struct ClusterOptions {
   Millis peer_timeout{5'000};                  // a peer that sends nothing this long is cut off
   Millis route_timeout{10'000};                // a call forwarded to a shard owner waits this long for one
   Millis handoff_timeout{5'000};               // handing a shard over waits this long for running steps
+  // After the store was unreachable, the members known before count as alive this long after it
+  // answers again (or until they heartbeat), though their records expired meanwhile: an outage
+  // shorter than lease_ttl + outage_grace moves no shard. 0: twice heartbeat_interval.
+  Millis outage_grace{0};
   // Handlers other nodes run for this one: its workflows may name them, and their steps are
   // dispatched to a node that runs them (and does not list them here), even when this node has
   // registered one of the same name itself.

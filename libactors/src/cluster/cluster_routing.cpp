@@ -54,7 +54,9 @@ OwnerAnswer ask_shard_owner(Engine::Core& core, int shard, const caf::message& r
         caf::scoped_actor self{*core.system};
         std::optional<OwnerAnswer> answer;
         self->request(gateway, wait, request)
-            .receive([&](bool ok, std::string& error) { answer = OwnerAnswer{ok, std::move(error)}; },
+            .receive([&](bool ok, std::string& error, int32_t code) {
+                       answer = OwnerAnswer{ok, std::move(error), false, static_cast<StatusCode>(code)};
+                     },
                      [&](caf::error& e) { last_problem = "its owner " + owner + " did not answer: " + core.system->render(e); });
         if (answer && answer->error.rfind(kNotOwner, 0) != 0) return *answer;
         if (answer) last_problem = owner + " answered that it does not own it";
@@ -80,10 +82,10 @@ StartResult route_start(Engine::Core& core, const std::string& definition, const
       [&]() -> std::optional<OwnerAnswer> {
         const StartResult result = core.start_here(definition, id, input);
         if (result.unavailable) return std::nullopt;  // the shard moved away meanwhile: ask its owner
-        if (!result.status) return OwnerAnswer{false, result.status.message()};
+        if (!result.status) return OwnerAnswer::of(result.status);
         return OwnerAnswer{true, result.created ? "" : kStartExisted};
       });
-  if (!answer.ok) return {Status::error(answer.error), false, answer.unreachable};
+  if (!answer.ok) return {answer.status(), false, answer.unreachable};
   return {Status::ok(), answer.error != kStartExisted};
 }
 

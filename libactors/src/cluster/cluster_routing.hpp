@@ -13,12 +13,22 @@
 
 namespace actorflow {
 
-// What a forwarded call answered: every gateway request is answered (ok, error text). An error
-// starting with kNotOwner means the node asked does not own the shard (any more): ask again.
+// What a forwarded call answered: every gateway request is answered (ok, error text, StatusCode
+// as int32). An error starting with kNotOwner means the node asked does not own the shard (any
+// more): ask again.
 struct OwnerAnswer {
   bool ok = false;
   std::string error;
   bool unreachable = false;  // no owner answered within route_timeout
+  StatusCode code = StatusCode::unknown;  // of an error
+
+  static OwnerAnswer of(const Status& status) {
+    return OwnerAnswer{status.is_ok(), status.is_ok() ? std::string() : status.message(), false, status.code()};
+  }
+  Status status() const {
+    if (ok) return Status::ok();
+    return Status::error(unreachable ? StatusCode::unavailable : code, error);
+  }
 };
 inline constexpr const char* kNotOwner = "not the owner of shard ";
 // The error text of a forwarded start that found the workflow there already (ok, not created).

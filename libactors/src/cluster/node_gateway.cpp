@@ -26,6 +26,7 @@ struct GatewayState {
 };
 
 std::string not_owner(int shard) { return kNotOwner + std::to_string(shard); }
+int32_t code_of(StatusCode code) { return static_cast<int32_t>(code); }
 
 // A forwarded start: run here (this node owns the shard) as a local start, answered when its
 // creating commit is; a node that does not own the shard (any more) answers kNotOwner.
@@ -35,7 +36,8 @@ caf::response_promise start(caf::event_based_actor* self, Engine::Core& core, Ga
   auto promise = self->make_response_promise();
   Json input = Json::parse(input_json, nullptr, /*allow_exceptions=*/false);
   if (input.is_discarded()) {
-    promise.deliver(false, std::string("the forwarded input of '" + id + "' is not JSON"));
+    promise.deliver(false, std::string("the forwarded input of '" + id + "' is not JSON"),
+                    code_of(StatusCode::invalid_argument));
     return promise;
   }
   const uint64_t ticket = ++state.starts_issued;
@@ -50,7 +52,8 @@ caf::response_promise start(caf::event_based_actor* self, Engine::Core& core, Ga
         if (!core) return;
         std::string error = started.status ? (started.created ? "" : kStartExisted) : started.status.message();
         if (started.unavailable) error = not_owner(shard);
-        core->send_from_outside(me, caf::make_message(start_done_atom::value, ticket, started.status.is_ok(), error));
+        core->send_from_outside(me, caf::make_message(start_done_atom::value, ticket, started.status.is_ok(), error,
+                                                      code_of(started.status.code())));
       },
       parent_id, parent_path);
   return promise;
@@ -90,14 +93,14 @@ void run_remote_step(Engine::Core& core, const std::string& handler, const std::
 
 caf::behavior node_gateway(caf::stateful_actor<GatewayState>* self, Engine::Core* core) {
   return {
-      [=](start_done_atom, uint64_t ticket, bool ok, const std::string& error) {
+      [=](start_done_atom, uint64_t ticket, bool ok, const std::string& error, int32_t code) {
         auto it = self->state.starts.find(ticket);
         if (it == self->state.starts.end()) return;
-        it->second.deliver(ok, error);
+        it->second.deliver(ok, error, code);
         self->state.starts.erase(it);
       },
       [=](fwd_start_atom, const std::string& definition, const std::string& id, const std::string& input,
-          const std::string& parent_id, const std::string& parent_path) -> caf::result<bool, std::string> {
+          const std::string& parent_id, const std::string& parent_path) -> caf::result<bool, std::string, int32_t> {
         return start(self, *core, self->state, definition, id, input, parent_id, parent_path);
       },
       [=](fwd_signal_atom, const std::string& id) {
@@ -106,29 +109,33 @@ caf::behavior node_gateway(caf::stateful_actor<GatewayState>* self, Engine::Core
       [=](fwd_child_atom, const std::string& parent_id, const std::string& path) {
         if (core->write_epoch(parent_id) != 0) self->send(core->supervisor, child_done_atom::value, parent_id, path);
       },
-      [=](fwd_retry_atom, const std::string& id, const std::string& by) -> caf::result<bool, std::string> {
+      [=](fwd_retry_atom, const std::string& id, const std::string& by) -> caf::result<bool, std::string, int32_t> {
         auto promise = self->make_response_promise();
         // The retry reads the store and waits for its commit: on a thread of its own.
         self->spawn<caf::detached>([core, id, by, promise](caf::event_based_actor* worker) mutable {
           if (core->write_epoch(id) == 0) {
-            promise.deliver(false, not_owner(core->cluster->shard_of(id)));
+            promise.deliver(false, not_owner(core->cluster->shard_of(id)), code_of(StatusCode::unavailable));
           } else {
             const Status retried = core->retry_here(id, by);
-            promise.deliver(retried.is_ok(), retried.is_ok() ? std::string() : retried.message());
+            promise.deliver(retried.is_ok(), retried.is_ok() ? std::string() : retried.message(), code_of(retried.code()));
           }
           worker->quit();
         });
         return promise;
       },
-      [=](fwd_sched_atom, const caf::message& command) -> caf::result<bool, std::string> {
+      [=](fwd_sched_atom, const caf::message& command) -> caf::result<bool, std::string, int32_t> {
         auto promise = self->make_response_promise();
         if (core->cluster->epoch_of_shard(0) == 0) {
-          promise.deliver(false, not_owner(0));
+          promise.deliver(false, not_owner(0), code_of(StatusCode::unavailable));
           return promise;
         }
         self->request(core->scheduler, kSchedulerWait, command)
-            .then([promise](const std::string& error) mutable { promise.deliver(error.empty(), error); },
-                  [promise](caf::error& e) mutable { promise.deliver(false, "scheduler: " + to_string(e)); });
+            .then([promise](const std::string& error) mutable {
+                    promise.deliver(error.empty(), error, code_of(StatusCode::unknown));
+                  },
+                  [promise](caf::error& e) mutable {
+                    promise.deliver(false, "scheduler: " + to_string(e), code_of(StatusCode::unavailable));
+                  });
         return promise;
       },
       [=](rstep_atom, const std::string& handler, const std::string& workflow_id, const std::string& path,

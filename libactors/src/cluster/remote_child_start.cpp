@@ -23,7 +23,7 @@ void WorkflowRunner::start_remote_child(const std::string& path, const std::stri
   self_->request(gateway, cluster.options().route_timeout, fwd_start_atom::value, definition, child_id,
                  input.dump(-1, ' ', false, Json::error_handler_t::replace), state_.id, path)
       .then(
-          [this, path, token, child_id](bool ok, const std::string& error) {
+          [this, path, token, child_id](bool ok, const std::string& error, int32_t) {
             if (ok && error == kStartExisted) {
               on_child_done(path);  // it may have ended while this parent was down
             } else if (!ok) {

@@ -35,6 +35,11 @@ struct ManagerState {
   std::map<int, uint64_t> unresumed;     // claimed shards whose workflows are not resumed yet
   SteadyTime renewed_at = std::chrono::steady_clock::now();
   bool store_trouble = false;
+  std::set<std::string> last_members;  // the other members on the last tick the store answered
+  // Members known before a store outage whose records it may have let expire: counted as alive
+  // until they heartbeat again or the grace after the store came back ends.
+  std::set<std::string> remembered;
+  SteadyTime store_back_at{};
   static inline const char* name = "shard-manager";
 };
 
@@ -176,6 +181,28 @@ void on_peer_down(Self* self, Engine::Core& core, const caf::down_msg& down) {
   }
 }
 
+// The members to assign shards to: those the store lists, and, for a grace period after a store
+// outage, those known before it that have not heartbeated since (their records may have expired
+// with the outage; they are most likely alive and about to renew their leases).
+std::vector<std::string> with_remembered(ManagerState& st, const ClusterOptions& options, std::vector<std::string> ids,
+                                         const std::set<std::string>& listed) {
+  if (st.remembered.empty()) return ids;
+  const Millis grace = options.outage_grace.count() > 0 ? options.outage_grace : 2 * options.heartbeat_interval;
+  if (since(st.store_back_at) >= grace) {
+    st.remembered.clear();
+    return ids;
+  }
+  for (auto it = st.remembered.begin(); it != st.remembered.end();) {
+    if (listed.count(*it) != 0) {
+      it = st.remembered.erase(it);  // it heartbeated: the store's record speaks for it again
+      continue;
+    }
+    ids.push_back(*it);
+    ++it;
+  }
+  return ids;
+}
+
 int tick(Self* self, Engine::Core& core) {
   ClusterState& cluster = *core.cluster;
   Coordination& coordination = cluster.coordination();
@@ -192,6 +219,12 @@ int tick(Self* self, Engine::Core& core) {
     // start nothing (effects wait for commits); once the store answers, a renewal refused or a
     // write refused by the fence tells whether another node took a shard over.
     const std::vector<bool> kept = coordination.renew(me, held, options.lease_ttl);
+    if (st.store_trouble) {
+      st.remembered = st.last_members;
+      st.store_back_at = std::chrono::steady_clock::now();
+      // How long a shard has been free counts from now: during the outage nobody could renew.
+      st.free_since.clear();
+    }
     const Millis unrenewed = since(st.renewed_at);
     st.renewed_at = std::chrono::steady_clock::now();
     for (size_t i = 0; i < held.size(); ++i)
@@ -205,11 +238,16 @@ int tick(Self* self, Engine::Core& core) {
     connect_peers(self, core, members);
     std::map<std::string, int> sightings;
     std::vector<std::string> ids{me};
+    std::set<std::string> others;
     for (const auto& member : members) {
       ids.push_back(member.node_id);
       sightings[member.node_id] = st.sightings[member.node_id] + 1;
+      if (member.node_id != me) others.insert(member.node_id);
     }
     st.sightings = std::move(sightings);
+    ids = with_remembered(st, options, std::move(ids), others);
+    others.insert(st.remembered.begin(), st.remembered.end());  // still known, if the store fails again
+    st.last_members = std::move(others);
     const std::vector<std::string> targets = assign_shards(cluster.shards(), ids);
 
     for (const auto& [shard, epoch] : std::map<int, uint64_t>(st.owned)) {

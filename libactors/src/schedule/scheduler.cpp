@@ -429,9 +429,9 @@ Status ask(Engine::Core& core, Ts&&... xs) {
   const OwnerAnswer answer = ask_shard_owner(core, 0, caf::make_message(fwd_sched_atom::value, command),
                                              [&]() -> std::optional<OwnerAnswer> {
                                                const Status status = ask_local(core, command);
-                                               return OwnerAnswer{status.is_ok(), status.is_ok() ? "" : status.message()};
+                                               return OwnerAnswer::of(status);
                                              });
-  return answer.ok ? Status::ok() : Status::error(answer.error);
+  return answer.status();
 }
 
 }  // namespace

@@ -61,16 +61,16 @@ std::string reopen(WorkflowState& state) {
 
 Status Engine::retry_dead_letter(const std::string& workflow_id, const std::string& by) {
   Core& core = *core_;
-  if (core.draining) return Status::error("the engine is draining; '" + workflow_id + "' was not retried");
+  if (core.draining) return Status::unavailable("the engine is draining; '" + workflow_id + "' was not retried");
   if (!core.cluster) return core.retry_here(workflow_id, by);
   // The write belongs to the owner of the workflow's shard.
   const OwnerAnswer answer = ask_shard_owner(core, core.cluster->shard_of(workflow_id),
                                              caf::make_message(fwd_retry_atom::value, workflow_id, by),
                                              [&]() -> std::optional<OwnerAnswer> {
                                                const Status retried = core.retry_here(workflow_id, by);
-                                               return OwnerAnswer{retried.is_ok(), retried.is_ok() ? "" : retried.message()};
+                                               return OwnerAnswer::of(retried);
                                              });
-  return answer.ok ? Status::ok() : Status::error(answer.error);
+  return answer.status();
 }
 
 Status Engine::Core::retry_here(const std::string& workflow_id, const std::string& by) {

@@ -136,6 +136,7 @@ std::variant<std::pair<WorkflowState, std::shared_ptr<const WorkflowDefinition>>
   state.id = id;
   state.definition = definition->name;
   state.version = definition->version;
+  state.input_digest = digest_input(input);
   state.data = std::move(input);
   state.parent_id = parent_id;
   state.parent_path = parent_path;
@@ -157,7 +158,7 @@ std::variant<WorkflowWrite, Status> Engine::Core::make_start_write(const std::st
 void Engine::Core::start_workflow_async(const std::string& definition, const std::string& id, Json input,
                                         Engine::StartCallback done, const std::string& parent_id,
                                         const std::string& parent_path) {
-  if (draining) return done({Status::error("the engine is draining: '" + id + "' was not started"), false});
+  if (draining) return done({Status::unavailable("the engine is draining: '" + id + "' was not started"), false, true});
   auto prepared = make_start_state(definition, id, std::move(input), parent_id, parent_path);
   if (auto* problem = std::get_if<Status>(&prepared)) return done({*problem, false});
   auto& [state, found] = std::get<0>(prepared);
@@ -167,7 +168,7 @@ void Engine::Core::start_workflow_async(const std::string& definition, const std
 }  // a request not sent answers as it goes
 
 StartResult Engine::Core::start_workflow(const std::string& definition, const std::string& id, Json input) {
-  if (draining) return {Status::error("the engine is draining: '" + id + "' was not started"), false};
+  if (draining) return {Status::unavailable("the engine is draining: '" + id + "' was not started"), false, true};
   if (cluster) {
     if (auto problem = start_problem(definition, id, input)) return {*problem, false};
     return route_start(*this, definition, id, input);
@@ -335,24 +336,47 @@ int Engine::recover() {
 
 namespace {
 
-void collect_signals(const Node& node, std::set<std::string>& names) {
-  if (node.kind == Node::Kind::wait) names.insert(node.wait.signal);
-  for (const auto& child : node.children) collect_signals(child, names);
+void collect_waits(const Node& node, std::map<std::string, std::vector<const Node*>>& waits) {
+  if (node.kind == Node::Kind::wait) waits[node.wait.signal].push_back(&node);
+  for (const auto& child : node.children) collect_waits(child, waits);
+}
+
+// An approval is decided once: when every approval gate waiting for this signal has its
+// decision (or timed out), another one is refused, naming the decision taken.
+std::optional<Status> approval_decided(const WorkflowState& state, const std::vector<const Node*>& waits) {
+  std::string taken;
+  for (const Node* node : waits) {
+    if (!node->wait.approval) return std::nullopt;
+    auto rec = state.steps.find(node->path);
+    if (rec == state.steps.end() || rec->second.status == StepStatus::pending ||
+        rec->second.status == StepStatus::waiting)
+      return std::nullopt;
+    const Json decision = state.data.is_object() ? state.data.value(node->name, Json::object()) : Json::object();
+    if (decision.is_object() && decision.contains("decision"))
+      taken = "'" + decision.value("decision", std::string()) + "' by " + decision.value("by", std::string("?"));
+    else if (decision.is_object() && decision.contains("timed_out"))
+      taken = "none: it timed out";
+    else
+      taken = std::string(to_string(rec->second.status));
+    taken = "approval '" + node->name + "' of workflow '" + state.id + "' was already decided (" + taken + ")";
+  }
+  return Status::error(StatusCode::failed_precondition, taken + "; this decision was not delivered");
 }
 
 }  // namespace
 
 // The workflow's state when it can still take a signal, or why it cannot.
 std::variant<WorkflowState, Status> Engine::Core::signallable(const std::string& workflow_id, const std::string& what) {
-  if (draining) return Status::error("the engine is draining; " + what + " was not delivered");
+  if (draining) return Status::unavailable("the engine is draining; " + what + " was not delivered");
   auto stored = store->load(workflow_id);
-  if (!stored) return Status::error("no workflow '" + workflow_id + "'");
+  if (!stored) return Status::error(StatusCode::not_found, "no workflow '" + workflow_id + "'");
   std::string error;
   auto state = decode_state(stored->snapshot, &error);
-  if (!state) return Status::error("workflow '" + workflow_id + "' cannot take signals: " + error);
+  if (!state) return Status::error(StatusCode::corruption, "workflow '" + workflow_id + "' cannot take signals: " + error);
   if (is_terminal(state->status))
-    return Status::error("workflow '" + workflow_id + "' has ended (" + std::string(to_string(state->status)) +
-                         "); " + what + " was not delivered");
+    return Status::error(StatusCode::failed_precondition, "workflow '" + workflow_id + "' has ended (" +
+                                                             std::string(to_string(state->status)) + "); " + what +
+                                                             " was not delivered");
   return std::move(*state);
 }
 
@@ -364,31 +388,43 @@ void Engine::Core::deliver(const std::string& workflow_id, const std::string& na
   else send_from_outside(supervisor, caf::make_message(signal_atom::value, workflow_id));
 }
 
-Status Engine::cancel(const std::string& workflow_id, const std::string& by, const std::string& reason) {
+Status Engine::cancel(const std::string& workflow_id, const std::string& by, const std::string& reason) try {
   auto checked = core_->signallable(workflow_id, "the cancel");
   if (auto* problem = std::get_if<Status>(&checked)) return *problem;
   core_->deliver(workflow_id, kCancelSignal, Json{{"by", by}, {"reason", reason}});
   return Status::ok();
+} catch (const StoreUnavailable& e) {
+  return Status::unavailable(std::string("the cancel of '") + workflow_id + "' was not stored: " + e.what());
 }
 
-Status Engine::signal(const std::string& workflow_id, const std::string& name, Json payload) {
-  auto checked = core_->signallable(workflow_id, "signal '" + name + "'");
+Status Engine::signal(const std::string& workflow_id, const std::string& name, Json payload) try {
+  return core_->signal(workflow_id, name, std::move(payload));
+} catch (const StoreUnavailable& e) {
+  return Status::unavailable("signal '" + name + "' to '" + workflow_id + "' was not stored: " + e.what());
+}
+
+Status Engine::Core::signal(const std::string& workflow_id, const std::string& name, Json payload) {
+  auto checked = signallable(workflow_id, "signal '" + name + "'");
   if (auto* problem = std::get_if<Status>(&checked)) return *problem;
-  const WorkflowState* state = &std::get<WorkflowState>(checked);
-  auto definition = core_->find_definition(state->definition, state->version);
+  const WorkflowState& state = std::get<WorkflowState>(checked);
+  auto definition = find_definition(state.definition, state.version);
   if (!definition)
-    return Status::error("workflow '" + workflow_id + "': definition '" + state->definition + "' v" +
-                         std::to_string(state->version) + " is not registered here");
-  std::set<std::string> names;
-  collect_signals(definition->root, names);
-  if (names.count(name) == 0) {
+    return Status::error(StatusCode::failed_precondition, "workflow '" + workflow_id + "': definition '" +
+                                                              state.definition + "' v" + std::to_string(state.version) +
+                                                              " is not registered here");
+  std::map<std::string, std::vector<const Node*>> waits;
+  collect_waits(definition->root, waits);
+  auto waiting = waits.find(name);
+  if (waiting == waits.end()) {
     std::string known;
-    for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
-    return Status::error("workflow '" + workflow_id + "' (" + state->definition + " v" + std::to_string(state->version) +
-                         ") waits for no signal '" + name + "'" +
-                         (known.empty() ? "; it waits for no signals" : "; it waits for: " + known));
+    for (const auto& [n, nodes] : waits) known += (known.empty() ? "" : ", ") + n;
+    return Status::error(StatusCode::invalid_argument,
+                         "workflow '" + workflow_id + "' (" + state.definition + " v" + std::to_string(state.version) +
+                             ") waits for no signal '" + name + "'" +
+                             (known.empty() ? "; it waits for no signals" : "; it waits for: " + known));
   }
-  core_->deliver(workflow_id, name, payload);
+  if (auto decided = approval_decided(state, waiting->second)) return *decided;
+  deliver(workflow_id, name, payload);
   return Status::ok();
 }
 

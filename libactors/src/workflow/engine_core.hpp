@@ -136,6 +136,8 @@ struct Engine::Core : std::enable_shared_from_this<Engine::Core> {
   std::variant<WorkflowState, Status> signallable(const std::string& workflow_id, const std::string& what);
   // Appends the signal to the workflow's inbox (durably), then tells the supervisor.
   void deliver(const std::string& workflow_id, const std::string& name, const Json& payload);
+  // Engine::signal's checks and delivery; throws StoreUnavailable when the store is down.
+  Status signal(const std::string& workflow_id, const std::string& name, Json payload);
 
   // The write that makes the state durable, carrying its unsaved history and dead letter, under
   // `write_epoch` (an instance's: the epoch it runs under; others': write_epoch(id)).

@@ -10,7 +10,12 @@ struct StartReply::Shared {
   std::string workflow_id;
 
   ~Shared() {
-    if (done) done({Status::error("start of '" + workflow_id + "' was not answered: the engine is stopping"), false});
+    // The start may or may not be stored (its instance stopped first: the engine stops, its
+    // shard moved, its create was refused): asking again gets the store's answer.
+    if (done)
+      done({Status::unavailable("start of '" + workflow_id +
+                                "' was not answered: its instance stopped first (the engine is stopping or the shard moved); try again"),
+            false, true});
   }
 };
 

@@ -35,6 +35,10 @@ caf::behavior running_instance(Self* self, const std::string& workflow_id) {
         self->state.runner->on_step_done(path, token, std::move(outcome));
       },
       [=](handoff_atom) { self->state.runner->begin_handoff(); },
+      [=](start_atom, StartRequest& request) {
+        self->state.runner->on_repeated_start(std::move(request));
+        return true;
+      },
       [=](timer_atom, const std::string& path, uint64_t token, TimerKind kind) {
         self->state.runner->on_timer(path, token, kind);
       },

@@ -34,6 +34,10 @@ class WorkflowRunner {
             const std::vector<InboxSignal>& inbox);
   // Runs a new workflow (workflow_start.cpp): its first transition, and the commit that creates it.
   void begin(StartRequest request);
+  // A start of this workflow's id while it runs here. Handled only once the state is the store's
+  // (the creating commit is awaited): answers "existed", or already_exists when the definition or
+  // the input differ.
+  void on_repeated_start(StartRequest request);
 
   void on_step_done(const std::string& path, uint64_t token, StepOutcome outcome);
   void on_timer(const std::string& path, uint64_t token, TimerKind kind);
@@ -88,6 +92,9 @@ class WorkflowRunner {
   void fail_wait(const Node& node, const std::string& error);
   void schedule_wake(const Node& node);
   void take_signals(const std::vector<InboxSignal>& inbox);
+  const Node* decided_approval(const std::string& signal_name) const;
+  // Records an approval that came after the gate's decision (or with it) as refused.
+  void refuse_decision(const Node& gate, const PendingSignal& signal, const std::string& taken);
   void cancel_requested(const Json& request);
   bool idle() const;
   void arm_passivation();
@@ -129,6 +136,8 @@ class WorkflowRunner {
   void commit();
   // The creating commit was answered (workflow_start.cpp): false when this instance must stop.
   bool start_acknowledged(WriteResult written);
+  // The create found the id taken: answers from the stored workflow, then stops the instance.
+  void answer_from_stored(StartReply reply);
   void index(const Node& node);
 
   caf::event_based_actor* self_;

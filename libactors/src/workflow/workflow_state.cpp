@@ -107,6 +107,7 @@ std::string encode_state(const WorkflowState& s, uint64_t epoch) {
     m.message(19, entry_bytes);
   }
   m.integer(20, s.inbox_seen);
+  m.integer(21, s.input_digest);
   return out;
 }
 
@@ -148,6 +149,7 @@ std::optional<WorkflowState> decode_state(const std::string& bytes, std::string*
     for (const auto& signal : m.pending_signals())
       s.pending_signals.push_back({signal.seq(), signal.name(), Json::parse(signal.payload_json()), signal.at_ms()});
     s.inbox_seen = m.inbox_seen();
+    s.input_digest = m.input_digest();
     for (const auto& entry : m.choices()) s.choices[entry.path()] = entry.branch();
     s.completed.assign(m.completed().begin(), m.completed().end());
     s.compensations_done = m.compensations_done();
@@ -205,6 +207,20 @@ int64_t next_wake_ms(const WorkflowState& s) {
 
 WorkflowInfo to_info(const WorkflowState& s) {
   return WorkflowInfo{s.id, s.definition, s.version, s.status, s.data, s.error, s.restarts};
+}
+
+}  // namespace actorflow
+
+namespace actorflow {
+
+uint64_t digest_input(const Json& input) {
+  // FNV-1a over the compact JSON text; nlohmann orders object keys, so equal inputs agree.
+  uint64_t hash = 14695981039346656037ull;
+  for (unsigned char c : input.dump(-1, ' ', false, Json::error_handler_t::replace)) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  return hash == 0 ? 1 : hash;
 }
 
 }  // namespace actorflow

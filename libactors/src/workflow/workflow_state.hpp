@@ -67,6 +67,7 @@ struct WorkflowState {
   int64_t started_ms = 0;
   std::vector<PendingSignal> pending_signals;  // received, in arrival order, not yet waited for
   uint64_t inbox_seen = 0;                     // inbox sequence numbers up to this are taken
+  uint64_t input_digest = 0;  // of the start input: a start of the same id tells a retry from a clash
 
   // Not part of the snapshot: what the next commit writes besides it.
   std::vector<std::string> unsaved_history;   // encoded events since the last commit
@@ -78,6 +79,8 @@ std::string encode_state(const WorkflowState& state, uint64_t epoch);
 // Nothing when `bytes` is not a snapshot; `error` then says why.
 std::optional<WorkflowState> decode_state(const std::string& bytes, std::string* error);
 WorkflowInfo to_info(const WorkflowState& state);
+// A fingerprint of a start input (never 0), stable across processes and versions.
+uint64_t digest_input(const Json& input);
 // When the workflow next needs to run by itself (earliest durable timer or deadline); 0: never.
 int64_t next_wake_ms(const WorkflowState& state);
 

@@ -189,8 +189,17 @@ caf::behavior workflow_supervisor(Self* self, Engine::Core* core) {
           request.reply({Status::error(std::string(kNotOwner) + std::to_string(core->write_shard(id))), false, true});
           return;
         }
-        if (self->state.instances.count(id) != 0) {
-          request.reply({Status::ok(), false});  // it runs here already
+        if (auto running = self->state.instances.find(id); running != self->state.instances.end()) {
+          // It runs here already, but its creating commit may still be on its way (or be fenced):
+          // the instance answers once its state is the store's. If it stops first (fenced, or it
+          // found the id taken and is on its way out), the start is handled here again once its
+          // down_msg is: a copy stays with the request (copies share one answer).
+          StartRequest again = request;
+          self->request(running->second, caf::infinite, start_atom::value, std::move(request))
+              .then([](bool) {},
+                    [self, again = std::move(again)](caf::error&) mutable {
+                      self->send(self, start_atom::value, std::move(again));
+                    });
           return;
         }
         auto instance = spawn_new_workflow_instance(self, *core, std::move(request));

@@ -90,6 +90,14 @@ bool WorkflowRunner::take_signal_for(const Node& node) {
     clear_flight(node.path);
     record(approved ? "approval_granted" : "approval_rejected", node.path, 0, "waiting",
            approved ? "completed" : "failed", -1, "by " + by + (reason.empty() ? "" : ": " + reason));
+    // One decision is taken; the others sent with it are refused where they can be seen.
+    const std::string taken = std::string(approved ? "approved" : "rejected") + " by " + by + " (signal #" +
+                              std::to_string(signal.seq) + ")";
+    std::erase_if(state_.pending_signals, [&](const PendingSignal& other) {
+      if (other.name != wait.signal) return false;
+      refuse_decision(node, other, taken);
+      return true;
+    });
     if (!approved) {
       state_.data[node.name] = signal.payload;
       fail_wait(node, "approval '" + node.name + "' rejected by " + by + (reason.empty() ? "" : ": " + reason));
@@ -174,9 +182,38 @@ void WorkflowRunner::take_signals(const std::vector<InboxSignal>& inbox) {
       cancel_requested(payload);
       continue;
     }
+    PendingSignal received{signal.seq, signal.name, std::move(payload), signal.at_ms};
+    if (const Node* gate = decided_approval(signal.name)) {
+      refuse_decision(*gate, received, "decided before it came");
+      continue;
+    }
     record("signal_received", {}, 0, {}, {}, -1, "signal '" + signal.name + "' #" + std::to_string(signal.seq));
-    state_.pending_signals.push_back({signal.seq, signal.name, std::move(payload), signal.at_ms});
+    state_.pending_signals.push_back(std::move(received));
   }
+}
+
+// The approval gate waiting for `signal_name` when every gate waiting for it has decided.
+const Node* WorkflowRunner::decided_approval(const std::string& signal_name) const {
+  const Node* decided = nullptr;
+  for (const auto& [path, node] : nodes_) {
+    if (node->kind != Node::Kind::wait || node->wait.signal != signal_name) continue;
+    if (!node->wait.approval) return nullptr;
+    auto rec = state_.steps.find(path);
+    if (rec == state_.steps.end() || rec->second.status == StepStatus::pending ||
+        rec->second.status == StepStatus::waiting)
+      return nullptr;
+    decided = node;
+  }
+  return decided;
+}
+
+void WorkflowRunner::refuse_decision(const Node& gate, const PendingSignal& signal, const std::string& taken) {
+  std::string from;
+  if (signal.payload.is_object())
+    if (auto by = signal.payload.find("by"); by != signal.payload.end() && by->is_string())
+      from = " from " + by->get<std::string>();
+  record("approval_duplicate_refused", gate.path, 0, {}, {}, -1,
+         "signal #" + std::to_string(signal.seq) + from + " refused: approval '" + gate.name + "' was already " + taken);
 }
 
 // Cancellation works like a failure of the whole workflow: nothing new starts, waits and backoffs
