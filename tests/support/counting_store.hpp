@@ -17,6 +17,10 @@ class CountingStore final : public Store {
   int64_t commits() const { return commits_.load(); }
 
   bool calls_block() const override { return inner_->calls_block(); }
+  std::string fault() const override { return inner_->fault(); }
+  std::string commit_problem() const override { return inner_->commit_problem(); }
+  std::optional<Durability> durability() const override { return inner_->durability(); }
+  std::string_view kind() const override { return inner_->kind(); }
   std::vector<WriteResult> commit(const std::vector<WorkflowWrite>& batch) override;
   uint64_t next_epoch() override;
   std::optional<StoredSnapshot> load(const std::string& workflow_id) const override;
