@@ -246,7 +246,12 @@ HttpReply HttpApi::handle(const std::string& method, const std::string& target, 
     return false;
   };
 
-  if (route("GET", {"healthz"})) return HttpReply{200, Json{{"status", "ok"}}};
+  if (route("GET", {"healthz"})) {
+    // The store's fault: writes are refused until an operator acts (its file gone, its data flushed...).
+    if (const std::string fault = engine_.store().fault(); !fault.empty())
+      return HttpReply{503, Json{{"status", "unhealthy"}, {"reason", fault}}};
+    return HttpReply{200, Json{{"status", "ok"}}};
+  }
   if (route("GET", {"metrics"}))
     return HttpReply{200, kPrometheusContentType, render_prometheus(engine_.metrics(), options_.node_id)};
   if (engine_.draining() && (method == "POST" || method == "DELETE")) return error_reply(503, "node is draining");

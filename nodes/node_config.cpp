@@ -40,6 +40,8 @@ constexpr std::string_view kDefaultsKeys[]{"step_timeout",          "retries_max
 constexpr std::string_view kEngineKeys[]{"step_workers",          "step_queue_max",          "scheduler_threads",
                            "instance_restarts_max", "instance_restart_period", "breaker_waits_max",
                            "passivate_after",       "wake_poll_interval"};
+constexpr std::string_view kStoreKeys[]{"spec", "durability", "redis_replicas_min", "wait_max"};
+constexpr std::string_view kDurabilities[]{"process", "machine"};
 constexpr std::string_view kLogKeys[]{"level", "format"};
 constexpr std::string_view kLogLevels[]{"trace", "debug", "info", "warn", "error", "critical", "off"};
 constexpr std::string_view kLogFormats[]{"json", "text"};
@@ -500,6 +502,20 @@ void read_cluster(Loader& loader, const std::map<std::string, Value>& cluster, N
   }
 }
 
+// store: a spec, or a map of the spec and how the store is used.
+void read_store(Loader& loader, const Value* v, NodeConfig& config) {
+  if (!v) return;
+  if (!v->node.IsMap()) return loader.store_spec(v, config.store);
+  const auto store = loader.section(*v, kStoreKeys, "store settings");
+  if (const Value* spec = find(store, "spec")) loader.store_spec(spec, config.store);
+  else loader.problem(v->key_mark, "store.spec: missing; expected memory, sqlite:<path> or redis:<host>:<port>[:<prefix>]");
+  std::string durability(to_string(config.durability));
+  loader.word(find(store, "durability"), durability, kDurabilities);
+  config.durability = parse_durability(durability).value_or(config.durability);
+  loader.integer(find(store, "redis_replicas_min"), config.redis_replicas_min, 0, 64);
+  loader.duration(find(store, "wait_max"), config.store_wait_max, Millis(100), Millis(3'600'000));
+}
+
 // chaos: the path of a chaos config file, loaded here so that its problems stop the node at start.
 void read_chaos(Loader& loader, const Value* v, NodeConfig& config) {
   if (!v) return;
@@ -544,7 +560,7 @@ void read_config(Loader& loader, const Value& root, NodeConfig& config) {
   const auto cluster = sub("cluster", kClusterKeys, "cluster settings");
   read_cluster(loader, cluster, config);
 
-  loader.store_spec(find(top, "store"), config.store);
+  read_store(loader, find(top, "store"), config);
 
   const Millis day(24 * 3'600'000);
   const auto defaults = sub("defaults", kDefaultsKeys, "step defaults");
@@ -589,10 +605,16 @@ void read_config(Loader& loader, const Value& root, NodeConfig& config) {
       loader.bad(*initial, "a duration of at most defaults.retry_backoff_max (" +
                                duration_text(config.retry_backoff_max) + ")");
   }
-  if (config.cluster_enabled && config.store.rfind("redis:", 0) != 0 && !loader.failed("store") &&
+  if (config.cluster_enabled && config.store.rfind("redis:", 0) != 0 && !loader.failed("store") && !loader.failed("store.spec") &&
       !loader.failed("cluster.enabled")) {
     const Value* store = find(top, "store");
     const Value* enabled = find(cluster, "enabled");
+    std::optional<Value> spec;
+    if (store && store->node.IsMap() && store->node["spec"]) {
+      const YAML::Node node = store->node["spec"];
+      spec = Value{"store.spec", node, node.Mark(), node.Mark()};
+      store = &*spec;
+    }
     if (store) loader.bad(*store, "a redis:<host>:<port>[:<prefix>] store: the nodes of a cluster share one Redis");
     else loader.bad(*enabled, "false unless store is redis:<host>:<port>[:<prefix>] (the nodes of a cluster share one Redis)");
   }
@@ -660,7 +682,13 @@ NodeConfigResult load_node_config_file(const std::string& path) {
   return load_node_config_yaml(text.str(), path);
 }
 
-EngineOptions engine_options(const NodeConfig& config) { return engine_options(config, open_store(config.store)); }
+StoreSettings store_settings(const NodeConfig& config) {
+  return StoreSettings{config.durability, config.redis_replicas_min, config.node_id};
+}
+
+EngineOptions engine_options(const NodeConfig& config) {
+  return engine_options(config, open_store(config.store, store_settings(config)));
+}
 
 EngineOptions engine_options(const NodeConfig& config, std::shared_ptr<Store> store) {
   EngineOptions options;
@@ -681,6 +709,8 @@ EngineOptions engine_options(const NodeConfig& config, std::shared_ptr<Store> st
   options.passivate_after = config.passivate_after;
   options.wake_poll_interval = config.wake_poll_interval;
   options.node_id = config.node_id;
+  options.durability = config.durability;
+  options.store_wait_max = config.store_wait_max;
   if (config.cluster_enabled) {
     ClusterOptions cluster;
     cluster.coordination = open_coordination(config.store);

@@ -52,8 +52,11 @@ struct NodeConfig {
   Millis outage_grace{0};                         // cluster.outage_grace: 0ms..5m (0: 2 x heartbeat_interval)
   std::vector<std::string> remote_handlers;       // cluster.remote_handlers: run by other nodes
 
-  // store: one spec as actorflow::open_store takes it
-  std::string store = "sqlite:actorflow.db";  // store
+  // store: one spec as actorflow::open_store takes it, or a map of it (store.spec) and:
+  std::string store = "sqlite:actorflow.db";  // store, or store.spec
+  Durability durability = Durability::machine;  // store.durability: process or machine (store.hpp)
+  int redis_replicas_min = 0;                   // store.redis_replicas_min: 0..64, WAIT after each commit
+  Millis store_wait_max{5'000};                 // store.wait_max: a start not stored by then gets 503
 
   // defaults: for steps and workflows that do not set their own
   Millis timeout_default{30'000};            // defaults.step_timeout
@@ -102,6 +105,8 @@ NodeConfigResult load_node_config_yaml(std::string_view text, const std::string&
 // store, opened here with actorflow::open_store (throws std::invalid_argument for a malformed spec
 // and StoreUnavailable when the store cannot be opened). The clock is left unset: the real clock.
 EngineOptions engine_options(const NodeConfig& config);
+// How the node opens its store (durability, replicas, its node id in the SQLite lock file).
+StoreSettings store_settings(const NodeConfig& config);
 // The same with `store` instead of the configured one (e.g. a memory store for a dry run).
 EngineOptions engine_options(const NodeConfig& config, std::shared_ptr<Store> store);
 

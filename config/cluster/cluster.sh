@@ -38,7 +38,7 @@ start() {
   fi
   mkdir -p "$run_dir"
   if ! redis-cli -p "$redis_port" ping >/dev/null 2>&1; then
-    redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$PWD/$run_dir" --appendonly yes \
+    redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$PWD/$run_dir" --appendonly yes --appendfsync always \
       --daemonize yes --pidfile "$PWD/$run_dir/redis.pid" --logfile "$PWD/$run_dir/redis.log"
     for _ in $(seq 1 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
     echo "cluster: redis-server on 127.0.0.1:$redis_port"

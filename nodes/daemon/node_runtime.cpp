@@ -134,7 +134,7 @@ int run(const NodeArgs& args) {
 
   std::shared_ptr<Store> store;
   try {
-    store = open_store(config.store);
+    store = open_store(config.store, store_settings(config));
   } catch (const std::exception& e) {
     return fail("cannot open the store '" + config.store + "': " + e.what());
   }

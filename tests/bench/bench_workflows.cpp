@@ -123,7 +123,7 @@ int run_for_profile(const StoreUnderTest& store, int64_t count, int64_t window, 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::vector<std::string> store_specs{"memory", "sqlite", "redis"};
+  std::vector<std::string> store_specs{"memory", "sqlite", "sqlite@machine", "redis", "redis@machine"};
   int duration_s = 5;
   int64_t window = 2000;
   int64_t serial_max = 2000;
@@ -138,7 +138,9 @@ int main(int argc, char** argv) {
   bool skip_limits = false;
   int64_t profile_workflows = 0;
   CLI::App app{"Actorflow end-to-end benchmark: the order-saga shape on each store."};
-  app.add_option("--store", store_specs, "stores: memory, sqlite[:PATH], redis[:HOST:PORT] (repeat; default all three)");
+  app.add_option("--store", store_specs, "stores: memory, sqlite[:PATH], redis[:HOST:PORT], each optionally @machine (durability machine: "
+                 "SQLite synchronous=FULL, Redis appendfsync always); repeat; default memory, sqlite, sqlite@machine, "
+                 "redis, redis@machine");
   app.add_option("--duration", duration_s, "seconds of each measured phase")->check(CLI::Range(1, 600));
   app.add_option("--window", window, "workflows kept in flight at saturation")->check(CLI::Range(1, 1'000'000));
   app.add_option("--serial-max", serial_max, "at most this many workflows one at a time")->check(CLI::PositiveNumber);
@@ -240,7 +242,7 @@ int main(int argc, char** argv) {
     std::printf("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", f.name.c_str(), number(f.saturated.per_second).c_str(),
                 percent(f.saturated.per_second / caf_rate).c_str(), number(f.saturated.writes_per_workflow).c_str(),
                 number(f.saturated.writes_per_commit).c_str(), number(writes_per_s).c_str(),
-                f.name == "redis" && redis_rate > 0 ? percent(writes_per_s / redis_rate).c_str() : "-", cores.c_str(),
+                f.name.rfind("redis", 0) == 0 && redis_rate > 0 ? percent(writes_per_s / redis_rate).c_str() : "-", cores.c_str(),
                 number(cpu_us).c_str(), number(f.saturated.context_switches_per_workflow).c_str());
   }
   std::printf("\nLatency from the start call to the durable end, ms (p50 / p99 / max):\n\n");

@@ -5,6 +5,8 @@
 //                     PATH is given
 //   redis[:HOST:PORT] a redis-server this program starts on a free loopback port (appendonly yes,
 //                     appendfsync everysec), or one already running (keys under a fresh prefix)
+// Each at store.durability process; with "@machine" appended (sqlite@machine, redis@machine) at
+// machine: SQLite synchronous=FULL, the redis-server started with appendfsync always (and checked).
 #include <actorflow/store.hpp>
 
 #include <sys/types.h>
@@ -26,12 +28,12 @@ class StoreUnderTest {
   StoreUnderTest(const StoreUnderTest&) = delete;
   StoreUnderTest& operator=(const StoreUnderTest&) = delete;
 
-  const std::string& name() const { return name_; }  // memory, sqlite, redis
+  const std::string& name() const { return name_; }  // memory, sqlite, redis (+ "@machine")
   const std::string& description() const { return description_; }
   std::shared_ptr<actorflow::Store> store() const { return store_; }
   // The store's server process (redis-server started here), or -1.
   pid_t server_pid() const;
-  bool is_redis() const { return name_ == "redis"; }
+  bool is_redis() const { return name_.rfind("redis", 0) == 0; }
   const std::string& redis_host() const { return redis_host_; }
   int redis_port() const { return redis_port_; }
 

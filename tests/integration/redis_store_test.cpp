@@ -97,14 +97,17 @@ TEST_F(RedisStoreTest, AWorkflowWrittenBeforeItsHashKeptLiveAndWakeStillLeavesTh
   EXPECT_EQ(raw.integer({"ZCARD", "t:wake"}), 0);
 }
 
-// What a transition costs Redis: one write of a running workflow is one HMGET, one HSET and one
-// XADD per event; nothing else when its status, live flag and wake-up time stay.
+// What a transition costs Redis: one write of a running workflow is two HMGETs (the store's
+// identity record, the workflow's hash), one HSET and one XADD per event; nothing else when its
+// status, live flag and wake-up time stay. The batch adds one EVAL: the identity's sequence (an
+// HMGET and an HINCRBY).
 TEST_F(RedisStoreTest, AWriteThatChangesNoIndexTouchesOnlyTheHashAndTheStream) {
   ASSERT_THAT(store->commit({create_write("wf-1", 1, "s")}), ElementsAre(WriteResult::ok));
   raw.text({"CONFIG", "RESETSTAT"});
   ASSERT_THAT(store->commit({save_write("wf-1", 1, "s2", {"e1", "e2"})}), ElementsAre(WriteResult::ok));
-  EXPECT_EQ(raw.calls_of("hmget"), 1);
+  EXPECT_EQ(raw.calls_of("hmget"), 3);
   EXPECT_EQ(raw.calls_of("hset"), 1);
+  EXPECT_EQ(raw.calls_of("hincrby"), 1);
   EXPECT_EQ(raw.calls_of("xadd"), 2);
   for (const char* untouched : {"sadd", "srem", "zadd", "zrem", "hget", "exists"})
     EXPECT_EQ(raw.calls_of(untouched), 0) << untouched;
@@ -176,7 +179,7 @@ TEST_F(RedisStoreTest, EveryKeyIsUnderThePrefix) {
 
   const auto keys = raw.strings({"KEYS", "*"});
   EXPECT_THAT(keys, Each(StartsWith(kPrefix)));
-  EXPECT_EQ(keys.size(), 9u);  // wf x2, hist, live, dead, ledger, epoch, workflows, status:running
+  EXPECT_EQ(keys.size(), 10u);  // wf x2, hist, live, dead, ledger, epoch, workflows, status:running, identity
 }
 
 TEST_F(RedisStoreTest, AStatusChangeMovesTheIdBetweenStatusSetsInTheCommit) {
@@ -268,14 +271,14 @@ TEST_F(RedisStoreTest, FlushedScriptCacheFallsBackToEval) {
 
   EXPECT_THAT(store->commit({save_write("wf-1", 1, "v2", {"e"}), create_write("wf-2", 1, "v1")}),
               ElementsAre(WriteResult::ok, WriteResult::ok));
-  EXPECT_EQ(raw.calls_of("eval"), 2);
+  EXPECT_EQ(raw.calls_of("eval"), 4);  // the two writes, and each pass's sequence bump
   EXPECT_EQ(store->load("wf-1")->snapshot, "v2");
   EXPECT_THAT(store->history("wf-1"), ElementsAre("e"));
 
   // EVAL cached the script again: the next commit uses EVALSHA alone.
   raw.text({"CONFIG", "RESETSTAT"});
   EXPECT_THAT(store->commit({save_write("wf-1", 1, "v3")}), ElementsAre(WriteResult::ok));
-  EXPECT_EQ(raw.calls_of("eval"), 0);
+  EXPECT_EQ(raw.calls_of("eval"), 1);  // the sequence bump only
   EXPECT_EQ(raw.calls_of("evalsha"), 1);
 }
 

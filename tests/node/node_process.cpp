@@ -115,8 +115,9 @@ std::string NodeSetup::to_yaml() const {
   for (const auto& p : plugins) yaml << "    - '" << p << "'\n";
   yaml << "http:\n  listen: 127.0.0.1:0\n";
   if (!cluster_yaml.empty()) yaml << "cluster:\n" << cluster_yaml;
-  yaml << "store: '" << store << "'\n"
-       << "defaults:\n" << defaults_yaml
+  if (store_yaml.empty()) yaml << "store: '" << store << "'\n";
+  else yaml << "store:\n  spec: '" << store << "'\n" << store_yaml;
+  yaml << "defaults:\n" << defaults_yaml
        << "engine:\n  step_workers: " << step_workers << "\n  wake_poll_interval: 100ms\n"
        << "log:\n  level: info\n  format: json\n"
        << extra_yaml;

@@ -28,6 +28,7 @@ struct NodeSetup {
   std::string node_id = "test-node";
   std::string workflows_dir;              // required
   std::string store;                      // required: e.g. "sqlite:/tmp/.../node.db"
+  std::string store_yaml;                 // more lines of the store: map (indented), e.g. "  durability: process\n"
   std::vector<std::string> plugins = {example_plugin()};
   std::string drain_timeout = "10s";
   int step_workers = 4;

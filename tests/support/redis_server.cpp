@@ -110,8 +110,8 @@ bool answers(int port, pid_t pid) {
 
 }  // namespace
 
-RedisServer::RedisServer(Options options)
-    : options_(options), executable_(find_redis_server()), dir_(make_temp_dir()) {
+RedisServer::RedisServer(Options options, std::vector<std::string> extra_args)
+    : options_(options), extra_args_(std::move(extra_args)), executable_(find_redis_server()), dir_(make_temp_dir()) {
   // Another process may take the free port before the server binds it: then try another one.
   for (int attempt = 1;; ++attempt) {
     try {
@@ -148,6 +148,7 @@ void RedisServer::start() {
   } else {
     args.insert(args.end(), {"--appendonly", "no"});
   }
+  args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   std::vector<char*> argv;
   for (auto& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);

@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <string>
+#include <vector>
 
 namespace actorflow::testing {
 
@@ -12,14 +13,18 @@ class RedisServer {
  public:
   struct Options {
     // appendonly yes + appendfsync always: every acknowledged write survives stop(), kill9() and
-    // restart(). Otherwise nothing is persisted (--save '' --appendonly no).
+    // restart(), and a crash of the machine (store.durability machine needs it: use this for
+    // tests of machine durability). Otherwise nothing is persisted (--save '' --appendonly no).
     bool persistent = false;
-    // appendonly yes + appendfsync everysec, as production servers often run (benchmarks).
+    // appendonly yes + appendfsync everysec, as production servers often run (benchmarks, and
+    // tests that machine durability refuses it). Survives kill9(), not a crash of the machine.
     bool append_only_every_second = false;
   };
 
   RedisServer() : RedisServer(Options{}) {}
-  explicit RedisServer(Options options);  // starts it
+  // Starts it; `extra_args` are more redis-server arguments, e.g. {"--replicaof", "127.0.0.1",
+  // "6379"} or {"--rename-command", "CONFIG", ""}.
+  explicit RedisServer(Options options, std::vector<std::string> extra_args = {});
   ~RedisServer();                         // stops it and removes its directory
   RedisServer(const RedisServer&) = delete;
   RedisServer& operator=(const RedisServer&) = delete;
@@ -42,6 +47,7 @@ class RedisServer {
   std::string log_tail() const;
 
   Options options_;
+  std::vector<std::string> extra_args_;
   std::string executable_;
   std::string dir_;
   int port_ = 0;

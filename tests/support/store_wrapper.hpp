@@ -11,6 +11,10 @@ class StoreWrapper : public Store {
  public:
   explicit StoreWrapper(std::shared_ptr<Store> inner) : inner_(std::move(inner)) {}
 
+  std::string fault() const override { return inner_->fault(); }
+  std::string commit_problem() const override { return inner_->commit_problem(); }
+  std::string_view kind() const override { return inner_->kind(); }
+  std::optional<Durability> durability() const override { return inner_->durability(); }
   bool calls_block() const override { return inner_->calls_block(); }
   std::vector<WriteResult> commit(const std::vector<WorkflowWrite>& batch) override { return inner_->commit(batch); }
   uint64_t next_epoch() override { return inner_->next_epoch(); }

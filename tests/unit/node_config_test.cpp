@@ -394,8 +394,8 @@ TEST(NodeConfig, WrongType) {
             "t.yaml:3:11: cluster.shards: expected an integer from 1 to 4096, got '2.5'");
   EXPECT_EQ(problem_of(with_id("log: debug\n")),
             "t.yaml:2:6: log: expected a map of log settings (level, format), got 'debug'");
-  EXPECT_EQ(problem_of(with_id("store: {path: x.db}\n")),
-            "t.yaml:2:8: store: expected memory, sqlite:<path> or redis:<host>:<port>[:<prefix>], got a map");
+  EXPECT_EQ(problem_of(with_id("store: [x.db]\n")),
+            "t.yaml:2:8: store: expected memory, sqlite:<path> or redis:<host>:<port>[:<prefix>], got a list");
   EXPECT_EQ(problem_of(with_id("defaults:\n  retry_jitter: lots\n")),
             "t.yaml:3:17: defaults.retry_jitter: expected a number from 0 up to (not including) 1, got 'lots'");
 }
@@ -704,3 +704,39 @@ TEST(NodeConfig, ProblemsOfTheChaosFileStopTheNodeAndNameBothFiles) {
   EXPECT_EQ(problem_of(with_id("chaos: [a, b]\n")),
             "t.yaml:2:8: chaos: expected the path of a chaos config file (e.g. config/chaos.yaml), got a list");
 }
+
+namespace {
+
+TEST(NodeConfigStore, TheStoreIsASpecOrAMapAndMachineIsTheDefault) {
+  const NodeConfig plain = load_ok(with_id("store: sqlite:a.db\n"));
+  EXPECT_EQ(plain.store, "sqlite:a.db");
+  EXPECT_EQ(plain.durability, Durability::machine);
+  EXPECT_EQ(plain.store_wait_max, std::chrono::milliseconds(5'000));
+  const NodeConfig map = load_ok(with_id(
+      "store:\n  spec: 'redis:10.0.0.1:6379:af:'\n  durability: process\n  redis_replicas_min: 2\n  wait_max: 2s\n"));
+  EXPECT_EQ(map.store, "redis:10.0.0.1:6379:af:");
+  EXPECT_EQ(map.durability, Durability::process);
+  EXPECT_EQ(map.redis_replicas_min, 2);
+  EXPECT_EQ(map.store_wait_max, std::chrono::milliseconds(2'000));
+  const EngineOptions options = engine_options(map, make_memory_store());
+  EXPECT_EQ(options.durability, Durability::process);
+  EXPECT_EQ(options.store_wait_max, std::chrono::milliseconds(2'000));
+  EXPECT_EQ(store_settings(map).redis_replicas_min, 2);
+  EXPECT_EQ(store_settings(map).holder, "n1");
+}
+
+TEST(NodeConfigStore, BadStoreSettingsAreNamed) {
+  EXPECT_EQ(problem_of(with_id("store:\n  spec: memory\n  durability: disk\n")),
+            "t.yaml:4:15: store.durability: expected one of process, machine, got 'disk'");
+  EXPECT_EQ(problem_of(with_id("store:\n  durability: machine\n")),
+            "t.yaml:2:1: store.spec: missing; expected memory, sqlite:<path> or redis:<host>:<port>[:<prefix>]");
+  EXPECT_EQ(problem_of(with_id("store:\n  spec: memory\n  redis_replicas_min: -1\n")),
+            "t.yaml:4:23: store.redis_replicas_min: expected an integer from 0 to 64, got '-1'");
+  EXPECT_EQ(problem_of(with_id("store:\n  spec: memory\n  wait_max: 1ms\n")),
+            "t.yaml:4:13: store.wait_max: expected a duration from 100ms to 1h (e.g. 500ms, 30s, 5m, 2h, 1h30m), got '1ms'");
+  EXPECT_EQ(problem_of(with_id("store:\n  spec: memory\n  durabilty: machine\n")),
+            "t.yaml:4:3: store.durabilty: unknown key; expected one of spec, durability, redis_replicas_min, wait_max "
+            "in store (did you mean 'durability'?)");
+}
+
+}  // namespace

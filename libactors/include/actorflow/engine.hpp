@@ -30,6 +30,13 @@ namespace actorflow {
 struct EngineOptions {
   std::shared_ptr<Clock> clock;            // default: the real clock
   std::shared_ptr<Store> store;            // default: memory
+  // Set: the durability the store must have been opened with (Store::durability; a memory store
+  // has none and is taken as it is: it keeps nothing anyway). The constructor throws
+  // std::invalid_argument when the store was opened with less, and logs what the level survives.
+  std::optional<Durability> durability;
+  // A start whose create has not been committed after this long is answered unavailable ("store
+  // unavailable: <reason>"); the commit goes on being retried, so a start retried later finds it.
+  Millis store_wait_max{5'000};
   Millis step_timeout_default{30'000};
   RetryPolicy retry_default;               // 3 retries, 1 s doubling, 20% jitter
   ErrorStrategy strategy_default = ErrorStrategy::retry_then_compensate;

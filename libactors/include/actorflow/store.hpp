@@ -51,6 +51,20 @@ struct WorkflowWrite {
   uint64_t inbox_seen = 0;
 };
 
+// How much of what a store has acknowledged survives a crash (store.durability). Each level says
+// exactly what it survives (README "Durability"):
+//   process: a crash (kill -9) of this process or of redis-server. Not a crash of the machine
+//            (power loss, kernel panic): SQLite synchronous=NORMAL may lose the last commits; Redis
+//            with appendfsync everysec up to about a second of them.
+//   machine: also a crash of the machine: a commit is acknowledged only after it is on disk
+//            (SQLite synchronous=FULL; Redis appendonly yes + appendfsync always, checked at
+//            connect, and WAIT for RedisOptions::replicas_min replicas when set).
+enum class Durability { process, machine };
+std::string_view to_string(Durability durability);
+std::optional<Durability> parse_durability(std::string_view text);
+// One sentence saying what the level survives on a store of `kind` ("sqlite", "redis", "memory").
+std::string durability_survives(Durability durability, std::string_view kind);
+
 enum class WriteResult {
   ok,
   exists,       // create refused: the workflow exists (nothing written)
@@ -89,6 +103,20 @@ struct WakeUp {
 class Store {
  public:
   virtual ~Store() = default;
+
+  // Why the store refuses every write until an operator acts (its file was deleted or replaced,
+  // its Redis data was flushed, replaced or went back in time, ...); empty while it is healthy.
+  // Cheap: /healthz asks it on every request.
+  virtual std::string fault() const { return {}; }
+
+  // Why the last commit was not taken (answered unavailable), e.g. "database or disk is full";
+  // empty once one is taken. For the answer of a start that waited too long.
+  virtual std::string commit_problem() const { return {}; }
+
+  // "memory", "sqlite", "redis" (or another name of a store of its own): for logs.
+  virtual std::string_view kind() const { return "custom"; }
+  // The durability the store was opened with; nullopt for a store that keeps nothing (memory).
+  virtual std::optional<Durability> durability() const { return std::nullopt; }
 
   // Whether calls may block the calling thread (I/O, a server, a file lock): then the engine makes
   // them only from threads of their own, never from its actor scheduler. A store that answers
@@ -149,9 +177,19 @@ class Store {
 // Everything in memory: for tests and for benchmarks of the engine alone.
 std::shared_ptr<Store> make_memory_store();
 
-// SQLite file at `path` (created when missing), WAL mode, synchronous=NORMAL.
+struct SqliteOptions {
+  Durability durability = Durability::process;  // process: synchronous=NORMAL; machine: FULL
+  // Written into the lock file beside the database (with the pid): names who holds it, e.g. the
+  // node id, in the error another process gets.
+  std::string holder;
+};
+// SQLite file at `path` (created when missing), WAL mode. One process at a time: an exclusive
+// flock on `<path>.lock` (holding the holder's pid and name) is taken at open; another process
+// opening the same file gets StoreUnavailable naming the holder (stores of one process share the
+// lock). A commit first checks that `path` is still the file it opened (not deleted nor replaced):
+// if not, every write is refused from then on (fault() says why).
 // Throws StoreUnavailable naming the path when it cannot be opened.
-std::shared_ptr<Store> make_sqlite_store(const std::string& path);
+std::shared_ptr<Store> make_sqlite_store(const std::string& path, const SqliteOptions& options = {});
 
 struct RedisOptions {
   std::string host = "127.0.0.1";
@@ -159,9 +197,22 @@ struct RedisOptions {
   std::string key_prefix = "af:";   // every key starts with this
   int connect_timeout_ms = 1000;
   int command_timeout_ms = 5000;
+  // machine: every (re)connect checks CONFIG GET appendonly = yes and appendfsync = always, and
+  // refuses writes (the store's constructor: throws) otherwise, naming the setting.
+  Durability durability = Durability::process;
+  // > 0: each commit is followed by WAIT replicas_min replicas_timeout_ms; fewer replicas
+  // answering means the commit is not acknowledged (unavailable; retried, applied once).
+  int replicas_min = 0;
+  int replicas_timeout_ms = 1000;
 };
 // Redis via hiredis. Reconnects on the next call after a lost connection; calls made while Redis
-// is down throw StoreUnavailable (reads) or return `unavailable` (commit).
+// is down throw StoreUnavailable (reads) or return `unavailable` (commit). Connects at once: a
+// Redis that answers but fails the durability check is refused here (StoreUnavailable); one that
+// does not answer yet is checked when it does. Keeps an identity record (<prefix>identity: a
+// random store id, its creation time and a commit sequence) written at the first open of an empty
+// Redis and checked by every commit inside the write script: when it is gone (FLUSHALL, another
+// Redis) or its sequence is below the last one this store acknowledged (Redis restarted on an
+// older AOF/RDB), every write is refused from then on and fault() says why.
 std::shared_ptr<Store> make_redis_store(const RedisOptions& options);
 
 }  // namespace actorflow
@@ -171,7 +222,14 @@ namespace actorflow {
 // Opens a store from a one-line spec: "memory", "sqlite:<path>" or "redis:<host>:<port>[:<prefix>]".
 // Throws std::invalid_argument naming the spec when it is malformed, StoreUnavailable when the
 // store cannot be opened.
-std::shared_ptr<Store> open_store(const std::string& spec);
+// `settings` apply to the store kinds they concern (durability to sqlite and redis, replicas to
+// redis, holder to sqlite's lock file).
+struct StoreSettings {
+  Durability durability = Durability::process;
+  int redis_replicas_min = 0;
+  std::string holder;
+};
+std::shared_ptr<Store> open_store(const std::string& spec, const StoreSettings& settings = {});
 // The Redis options of a "redis:..." spec; nullopt for other stores. Throws std::invalid_argument
 // when it is malformed.
 std::optional<RedisOptions> redis_options_of(const std::string& spec);

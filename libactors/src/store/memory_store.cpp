@@ -14,6 +14,7 @@ constexpr size_t kListMax = 1000;
 class MemoryStore final : public Store {
  public:
   bool calls_block() const override { return false; }  // a mutex held for microseconds
+  std::string_view kind() const override { return "memory"; }
 
   std::vector<WriteResult> commit(const std::vector<WorkflowWrite>& batch) override {
     std::lock_guard lock(mutex_);

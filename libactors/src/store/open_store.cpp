@@ -27,10 +27,15 @@ std::optional<RedisOptions> redis_options_of(const std::string& spec) {
   return options;
 }
 
-std::shared_ptr<Store> open_store(const std::string& spec) {
+std::shared_ptr<Store> open_store(const std::string& spec, const StoreSettings& settings) {
   if (spec == "memory") return make_memory_store();
-  if (spec.rfind("sqlite:", 0) == 0 && spec.size() > 7) return make_sqlite_store(spec.substr(7));
-  if (auto redis = redis_options_of(spec)) return make_redis_store(*redis);
+  if (spec.rfind("sqlite:", 0) == 0 && spec.size() > 7)
+    return make_sqlite_store(spec.substr(7), SqliteOptions{settings.durability, settings.holder});
+  if (auto redis = redis_options_of(spec)) {
+    redis->durability = settings.durability;
+    redis->replicas_min = settings.redis_replicas_min;
+    return make_redis_store(*redis);
+  }
   throw std::invalid_argument("store '" + spec + "': expected memory, sqlite:<path> or redis:<host>:<port>[:<prefix>]");
 }
 

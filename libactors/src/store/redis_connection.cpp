@@ -88,6 +88,11 @@ Reply Connection::run(const Command& command) {
   return reply;
 }
 
+Reply Connection::ask(const Command& command) {
+  ensure_connected();
+  return send(command);
+}
+
 // The pipeline is formatted here, in one buffer (hiredis' own formatting costs several times
 // more per argument), and handed to hiredis whole when its replies are read.
 void Connection::append(const Command& command) {
@@ -159,6 +164,14 @@ void Connection::ensure_connected() {
     unexpected("SCRIPT LOAD", reply.get());
   }
   script_sha_ = reply_text(*reply);
+  if (on_connect_) {
+    try {
+      on_connect_(*this);
+    } catch (...) {
+      context_.reset();
+      throw;
+    }
+  }
 }
 
 // Sends one command on the current connection; throws when the connection fails.

@@ -6,6 +6,7 @@
 
 #include <hiredis/hiredis.h>
 
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <string>
@@ -45,10 +46,16 @@ class Connection {
   Connection(RedisOptions options, std::string_view script);
 
   const std::string& address() const { return address_; }
+
+  // Called on every new connection, after the script is loaded (e.g. to check the server's
+  // settings): when it throws, the connection is dropped and the exception goes to the caller.
+  void on_connect(std::function<void(Connection&)> check) { on_connect_ = std::move(check); }
   const std::string& script_sha() const { return script_sha_; }
 
   // Connects when needed and runs one command. Throws on connection failure and on an error reply.
   Reply run(const Command& command);
+  // As run, but an error reply is returned, not thrown.
+  Reply ask(const Command& command);
 
   // A pipeline: append commands (connecting when needed; nothing is sent yet), then read their
   // replies, in order. Error replies are returned, not thrown.
@@ -76,6 +83,7 @@ class Connection {
   const std::string script_;
   std::unique_ptr<redisContext, ContextDeleter> context_;
   std::string script_sha_;
+  std::function<void(Connection&)> on_connect_;
   std::string pipeline_;  // commands appended and not yet handed to hiredis, in the wire format
 };
 

@@ -15,12 +15,16 @@
 //                    fields of <p>wf:<id> (redis_store_listing.hpp)
 //   <p>signalled     set of workflows whose inbox may hold signals not yet taken
 //   <p>fence:<n>     the newest lease epoch of shard n (written by coordination.hpp's leases)
+//   <p>identity      hash {id, created_ms, seq[, fault]}: which store this is, and its commit
+//                    sequence (redis_identity.hpp)
 //
-// A commit is one pipeline: MULTI, one EVALSHA of kWriteScript per write, EXEC. The script does the
+// A commit is one pipeline: MULTI, one EVALSHA of kWriteScript per write, the identity's sequence
+// bump, EXEC (and WAIT when RedisOptions::replicas_min is set). The script does the
 // fencing check and every write of one WorkflowWrite atomically; MULTI/EXEC makes the batch
 // all-or-nothing when the connection drops while it is being sent. Commits have a connection of
 // their own, so that reads (instances loading, queries) neither wait behind a commit nor delay one.
 #include "store/redis_connection.hpp"
+#include "store/redis_identity.hpp"
 #include "store/redis_store_listing.hpp"
 
 #include <actorflow/json.hpp>
@@ -42,16 +46,21 @@ namespace actorflow {
 namespace {
 
 // KEYS: wf, hist, live, dead, wake, workflows (every id), the set of the write's status, the sets of
-// the 5 other statuses, the fence of the write's shard, signalled, inbox. ARGV: id, epoch, create,
-// snapshot, live, dead letter (JSON, or empty), write id, wake-up time ('0': none), definition,
-// version, status, started, updated, clear dead letter ('1'/'0'), shard ('-1': not sharded), inbox
-// entries taken, then the history events. Returns 0 (ok), 1 (exists) or 2 (stale epoch); refusals
-// and repeats of the last applied write id write nothing. A sharded write needs an epoch at least
+// the 5 other statuses, the fence of the write's shard, signalled, inbox, identity. ARGV: id, epoch,
+// create, snapshot, live, dead letter (JSON, or empty), write id, wake-up time ('0': none),
+// definition, version, status, started, updated, clear dead letter ('1'/'0'), shard ('-1': not
+// sharded), inbox entries taken, store id, last acknowledged commit sequence, then the history
+// events. Returns 0 (ok), 1 (exists), 2 (stale epoch), 3 (the identity record is missing or holds
+// another id) or 4 (it holds a fault, or a sequence below the acknowledged one: the store went
+// back in time); refusals and repeats of the last applied write id write nothing. A sharded write needs an epoch at least
 // the shard's fence: a shard nobody ever leased has none, so nothing can be written for it.
 // Epochs travel as decimal strings without leading zeros and are compared as such (by length, then
 // lexically), so every uint64 compares exactly (Lua numbers are doubles).
 constexpr std::string_view kWriteScript = R"lua(
 local function older(a, b) return #a < #b or (#a == #b and a < b) end
+local ident = redis.call('HMGET', KEYS[16], 'id', 'seq', 'fault')
+if ident[1] ~= ARGV[17] then return 3 end
+if ident[3] or older(ident[2], ARGV[18]) then return 4 end
 local stored = redis.call('HMGET', KEYS[1], 'write', 'epoch', 'status', 'live', 'wake')
 if ARGV[7] ~= '' and stored[1] == ARGV[7] then return 0 end
 if ARGV[15] ~= '-1' then
@@ -94,7 +103,7 @@ if stored[5] ~= wake then
     redis.call('ZREM', KEYS[5], ARGV[1])
   end
 end
-for i = 17, #ARGV do
+for i = 19, #ARGV do
   redis.call('XADD', KEYS[2], '*', 'e', ARGV[i])
 end
 if redis.call('SISMEMBER', KEYS[14], ARGV[1]) == 1 and
@@ -148,12 +157,29 @@ class RedisStore final : public Store {
         signalled_key_(options_.key_prefix + "signalled"),
         workflows_key_(redis::workflows_key(options_.key_prefix)),
         status_keys_(status_keys_of(options_.key_prefix)),
+        identity_(options_, options_.key_prefix + "identity"),
         connection_(options_, kWriteScript),
-        commit_connection_(options_, kWriteScript) {}
+        commit_connection_(options_, kWriteScript) {
+    commit_connection_.on_connect([this](redis::Connection& connection) { identity_.check(connection); });
+    // Checked now where Redis answers: a server without the durability asked for stops the start.
+    try {
+      std::lock_guard lock(commit_mutex_);
+      commit_connection_.ask({"PING"});
+    } catch (const redis::SettingsRefused&) {
+      throw;
+    } catch (const StoreUnavailable& e) {
+      log_json(spdlog::level::warn, {{"event", "redis_unreachable_at_open"}, {"detail", e.what()},
+                                     {"hint", "checked (durability, identity) when it answers"}});
+    }
+  }
+
+  std::string fault() const override { return identity_.fault(); }
+  std::optional<Durability> durability() const override { return options_.durability; }
+  std::string_view kind() const override { return "redis"; }
 
   std::vector<WriteResult> commit(const std::vector<WorkflowWrite>& batch) override {
     std::vector<WriteResult> results(batch.size(), WriteResult::unavailable);
-    if (batch.empty()) return results;
+    if (batch.empty() || !identity_.lasting_fault().empty()) return results;
     std::lock_guard lock(commit_mutex_);
     try {
       std::vector<size_t> all(batch.size());
@@ -161,13 +187,28 @@ class RedisStore final : public Store {
       auto no_script = run_writes(batch, all, /*by_sha=*/true, results);
       // The script cache was flushed since the connection loaded it: send those again in full.
       if (!no_script.empty()) run_writes(batch, no_script, /*by_sha=*/false, results);
-    } catch (const StoreUnavailable&) {
+    } catch (const StoreUnavailable& e) {
       std::fill(results.begin(), results.end(), WriteResult::unavailable);
+      std::lock_guard problem_lock(problem_mutex_);
+      commit_problem_ = e.what();
+      return results;
     }
+    std::lock_guard problem_lock(problem_mutex_);
+    commit_problem_.clear();
+    if (std::find(results.begin(), results.end(), WriteResult::unavailable) != results.end())
+      commit_problem_ = "redis " + commit_connection_.address() +
+                        " did not acknowledge every write (see the log: redis_write_failed, redis_replicas_short)";
     return results;
   }
 
+  std::string commit_problem() const override {
+    if (std::string fault = identity_.fault(); !fault.empty()) return fault;
+    std::lock_guard lock(problem_mutex_);
+    return commit_problem_;
+  }
+
   uint64_t next_epoch() override {
+    refuse_if_faulted();
     std::lock_guard lock(mutex_);
     Reply reply = run({"INCR", epoch_key_});
     if (reply->type != REDIS_REPLY_INTEGER || reply->integer <= 0) unexpected("INCR", reply.get());
@@ -248,6 +289,7 @@ class RedisStore final : public Store {
 
   uint64_t inbox_append(const std::string& workflow_id, const std::string& name, const std::string& payload,
                         int64_t at_ms) override {
+    refuse_if_faulted();
     const std::string entry = Json{{"name", name}, {"payload", payload}, {"at_ms", at_ms}}.dump(
         -1, ' ', false, Json::error_handler_t::replace);
     std::lock_guard lock(mutex_);
@@ -316,6 +358,7 @@ class RedisStore final : public Store {
   }
 
   void schedule_put(const std::string& id, const std::string& encoded) override {
+    refuse_if_faulted();
     std::lock_guard lock(mutex_);
     Reply reply = run({"HSET", schedules_key_, id, encoded});
     if (reply->type != REDIS_REPLY_INTEGER) unexpected("HSET", reply.get());
@@ -348,6 +391,7 @@ class RedisStore final : public Store {
   }
 
   bool ledger_put(const std::string& key, const std::string& value) override {
+    refuse_if_faulted();
     std::lock_guard lock(mutex_);
     Reply reply = run({"SET", ledger_key(key), value, "NX"});
     if (reply->type == REDIS_REPLY_NIL) return false;
@@ -384,6 +428,11 @@ class RedisStore final : public Store {
   }
 
  private:
+  // Writes outside commits are refused as commits are, once the store has a lasting fault.
+  void refuse_if_faulted() const {
+    if (std::string fault = identity_.lasting_fault(); !fault.empty()) throw StoreUnavailable(fault);
+  }
+
   std::string wf_key(const std::string& id) const { return redis::workflow_key(options_.key_prefix, id); }
   std::string hist_key(const std::string& id) const { return options_.key_prefix + "hist:" + id; }
   std::string ledger_key(const std::string& key) const { return options_.key_prefix + "ledger:" + key; }
@@ -404,21 +453,41 @@ class RedisStore final : public Store {
   std::vector<size_t> run_writes(const std::vector<WorkflowWrite>& batch, const std::vector<size_t>& indexes,
                                  bool by_sha, std::vector<WriteResult>& results) const {
     commit_connection_.append({"MULTI"});  // connects first when needed, which loads the script
-    for (size_t index : indexes) append_write(batch[index], by_sha);
+    const std::string store_id = identity_.id();
+    const std::string acknowledged = std::to_string(identity_.acknowledged());
+    for (size_t index : indexes) append_write(batch[index], by_sha, store_id, acknowledged);
+    commit_connection_.append({"EVAL", redis::StoreIdentity::bump_script(), "1", identity_.key(), store_id, acknowledged});
     commit_connection_.append({"EXEC"});
-    const std::vector<Reply> replies = commit_connection_.read_replies(indexes.size() + 2);
+    const std::string replicas_min = std::to_string(options_.replicas_min);
+    const std::string replicas_timeout = std::to_string(options_.replicas_timeout_ms);
+    const bool wait = options_.replicas_min > 0;
+    if (wait) commit_connection_.append({"WAIT", replicas_min, replicas_timeout});
+    const std::vector<Reply> replies = commit_connection_.read_replies(indexes.size() + 3 + (wait ? 1 : 0));
 
     if (replies.front()->type != REDIS_REPLY_STATUS) commit_connection_.unexpected("MULTI", replies.front().get());
     std::string queue_error;
-    for (size_t i = 1; i <= indexes.size() && queue_error.empty(); ++i) {
+    for (size_t i = 1; i <= indexes.size() + 1 && queue_error.empty(); ++i) {
       if (replies[i]->type != REDIS_REPLY_STATUS) queue_error = describe(replies[i].get());
     }
-    const redisReply* exec = replies.back().get();
-    if (exec->type != REDIS_REPLY_ARRAY || exec->elements != indexes.size()) {
+    const redisReply* exec = replies[indexes.size() + 2].get();
+    if (exec->type != REDIS_REPLY_ARRAY || exec->elements != indexes.size() + 1) {
       // EXECABORT: nothing ran. Not a connection failure: the others of this connection go on.
       log_json(spdlog::level::err, {{"event", "redis_commit_refused"}, {"address", commit_connection_.address()},
                                     {"exec", describe(exec)}, {"queue", queue_error}});
       return {};
+    }
+    std::vector<std::string> written;
+    for (size_t index : indexes) written.push_back(batch[index].workflow_id);
+    const bool sequenced = identity_.batch_done(exec->element[indexes.size()], written);
+    bool replicated = true;
+    if (wait) {
+      const redisReply* replicas = replies.back().get();
+      replicated = replicas->type == REDIS_REPLY_INTEGER && replicas->integer >= options_.replicas_min;
+      if (!replicated)
+        log_json(spdlog::level::err, {{"event", "redis_replicas_short"}, {"address", commit_connection_.address()},
+                                      {"wait", describe(replicas)}, {"replicas_min", options_.replicas_min},
+                                      {"detail", "store.redis_replicas_min replicas did not acknowledge the commit "
+                                                 "within " + replicas_timeout + " ms: not acknowledged, retried"}});
     }
     std::vector<size_t> no_script;
     for (size_t i = 0; i < indexes.size(); ++i) {
@@ -431,6 +500,10 @@ class RedisStore final : public Store {
         result = WriteResult::exists;
       } else if (reply->type == REDIS_REPLY_INTEGER && reply->integer == kScriptStale) {
         result = WriteResult::stale_epoch;
+      } else if (reply->type == REDIS_REPLY_INTEGER &&
+                 (reply->integer == redis::kScriptIdentityMissing || reply->integer == redis::kScriptWentBack)) {
+        result = WriteResult::unavailable;
+        identity_.refused_by_script(reply->integer);
       } else if (reply->type == REDIS_REPLY_ERROR && reply_text(*reply).starts_with("NOSCRIPT")) {
         no_script.push_back(indexes[i]);
       } else {
@@ -440,11 +513,14 @@ class RedisStore final : public Store {
         log_json(spdlog::level::err, {{"event", "redis_write_failed"}, {"address", commit_connection_.address()},
                                       {"workflow_id", write.workflow_id}, {"reply", describe(reply)}});
       }
+      // Applied, but not acknowledged: the retry finds its write id and is answered ok.
+      if (!sequenced || !replicated) result = WriteResult::unavailable;
     }
     return no_script;
   }
 
-  void append_write(const WorkflowWrite& write, bool by_sha) const {
+  void append_write(const WorkflowWrite& write, bool by_sha, const std::string& store_id,
+                    const std::string& acknowledged) const {
     const std::string wf = wf_key(write.workflow_id);
     const std::string hist = hist_key(write.workflow_id);
     const std::string epoch = std::to_string(write.epoch);
@@ -460,7 +536,7 @@ class RedisStore final : public Store {
     const std::string inbox_seen = std::to_string(write.inbox_seen);
     Command command{by_sha ? "EVALSHA" : "EVAL",
                     by_sha ? std::string_view(commit_connection_.script_sha()) : kWriteScript,
-                    "15", wf, hist, live_key_, dead_key_, wake_key_, workflows_key_,
+                    "16", wf, hist, live_key_, dead_key_, wake_key_, workflows_key_,
                     status_keys_[static_cast<size_t>(summary.status)]};
     for (WorkflowStatus other : kWorkflowStatuses) {
       if (other != summary.status) command.add(status_keys_[static_cast<size_t>(other)]);
@@ -468,10 +544,11 @@ class RedisStore final : public Store {
     command.add(fence);
     command.add(signalled_key_);
     command.add(inbox);
+    command.add(identity_.key());
     for (std::string_view arg : std::initializer_list<std::string_view>{
              write.workflow_id, epoch, write.create ? "1" : "0", write.snapshot, write.live ? "1" : "0", dead_letter,
              write.write_id, wake_at, summary.definition, version, to_string(summary.status), started, updated,
-             write.clear_dead_letter ? "1" : "0", shard, inbox_seen}) {
+             write.clear_dead_letter ? "1" : "0", shard, inbox_seen, store_id, acknowledged}) {
       command.add(arg);
     }
     for (const std::string& event : write.history) command.add(event);
@@ -496,6 +573,9 @@ class RedisStore final : public Store {
   const std::string workflows_key_;
   // By WorkflowStatus' value.
   const std::array<std::string, kWorkflowStatuses.size()> status_keys_;
+  mutable redis::StoreIdentity identity_;  // before the connections: their connect checks use it
+  mutable std::mutex problem_mutex_;
+  std::string commit_problem_;
 
   mutable std::mutex mutex_;  // guards connection_, for everything but commits
   mutable redis::Connection connection_;

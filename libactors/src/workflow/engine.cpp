@@ -11,6 +11,7 @@
 #include "workflow/messages.hpp"
 #include "schedule/scheduler.hpp"
 #include "store/store_reader.hpp"
+#include "store/store_wait.hpp"
 #include "store/store_writer.hpp"
 #include "workflow/start_request.hpp"
 #include "workflow/step_worker_pool.hpp"
@@ -163,6 +164,7 @@ void Engine::Core::start_workflow_async(const std::string& definition, const std
   if (auto* problem = std::get_if<Status>(&prepared)) return done({*problem, false});
   auto& [state, found] = std::get<0>(prepared);
   StartRequest request{std::move(state), std::move(found), StartReply(std::move(done), id)};
+  start_deadlines->watch(request.reply, id);
   std::shared_lock gate(send_gate);
   if (!stopping) caf::anon_send(supervisor, start_atom::value, std::move(request));
 }  // a request not sent answers as it goes
@@ -186,10 +188,26 @@ StartResult Engine::Core::start_here(const std::string& definition, const std::s
 
 // ---- Engine ---------------------------------------------------------------------------------
 
+namespace {
+
+void check_durability(const Store& store, std::optional<Durability> wanted) {
+  if (!wanted) return;
+  const auto opened = store.durability();
+  if (opened && *opened < *wanted)
+    throw std::invalid_argument("durability " + std::string(to_string(*wanted)) + " wanted, but the store was opened for " +
+                                std::string(to_string(*opened)) + " (open it with the same durability)");
+  log_json(spdlog::level::info, {{"event", "store_durability"}, {"store", store.kind()},
+                                 {"durability", opened ? to_string(*opened) : "none"},
+                                 {"survives", durability_survives(opened.value_or(*wanted), store.kind())}});
+}
+
+}  // namespace
+
 Engine::Engine(EngineOptions options) : core_(std::make_shared<Core>()) {
   Core& core = *core_;
   core.clock = options.clock ? options.clock : make_real_clock();
   core.store = options.store ? options.store : make_memory_store();
+  check_durability(*core.store, options.durability);
   core.rng.seed(options.seed != 0 ? options.seed : static_cast<uint64_t>(core.clock->now_ms()));
   if (auto chaos = core.chaos->configure(options.chaos); !chaos) throw std::invalid_argument(chaos.message());
   configure_scheduler(core.config, options);
@@ -200,6 +218,7 @@ Engine::Engine(EngineOptions options) : core_(std::make_shared<Core>()) {
   StoreWriterOptions writer_options;
   writer_options.write_id_prefix = "e" + std::to_string(core.epoch) + ".";
   core.store_writer = spawn_store_writer(*core.system, core.store, writer_options, core.store_retries_stop);
+  core.start_deadlines = std::make_shared<StartDeadlines>(core.options.store_wait_max, core.store);
   core.store_reader = spawn_store_reader(*core.system, core.store, core.store_retries_stop);
   core.supervisor = spawn_workflow_supervisor(*core.system, core);
   core.step_pool = std::make_shared<StepWorkerPool>(core.options.step_workers, core.options.step_queue_max,
@@ -235,6 +254,7 @@ Engine::~Engine() {
   core.breakers.clear();
   core.step_pool->stop();
   core.system->await_all_actors_done();
+  core.start_deadlines.reset();
   // No instance runs and nothing is written any more: the shards can go to other nodes at once.
   if (core.cluster) leave_cluster(core);
   core.step_pool.reset();  // joins the workers: a handler still running finishes first

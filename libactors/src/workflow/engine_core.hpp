@@ -24,6 +24,7 @@ namespace actorflow {
 
 class ClusterState;
 class StepWorkerPool;
+class StartDeadlines;
 
 struct Engine::Core : std::enable_shared_from_this<Engine::Core> {
   EngineOptions options;
@@ -35,6 +36,7 @@ struct Engine::Core : std::enable_shared_from_this<Engine::Core> {
   caf::actor supervisor;
   std::shared_ptr<StepWorkerPool> step_pool;  // runs step handlers (run_step)
   caf::actor store_writer;
+  std::shared_ptr<StartDeadlines> start_deadlines;  // EngineOptions::store_wait_max
   caf::actor store_reader;  // snapshot loads for actors, off the scheduler threads
   caf::actor waker;         // respawns passivated workflows whose timers are due
   caf::actor scheduler;     // fires cron schedules (src/schedule/scheduler.hpp)

@@ -34,4 +34,9 @@ void StartReply::operator()(StartResult result) const {
   if (done) done(std::move(result));
 }
 
+bool StartReply::answered() const {
+  std::lock_guard lock(shared_->mutex);
+  return !shared_->done;
+}
+
 }  // namespace actorflow

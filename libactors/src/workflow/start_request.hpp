@@ -21,6 +21,7 @@ class StartReply {
  public:
   StartReply(Engine::StartCallback done, std::string workflow_id);
   void operator()(StartResult result) const;
+  bool answered() const;
 
  private:
   struct Shared;
