@@ -11,6 +11,7 @@
 #include <actorflow/error_strategy.hpp>
 
 #include <cstddef>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -50,6 +51,10 @@ struct NodeConfig {
   Millis route_timeout{10'000};                   // cluster.route_timeout: 100ms..5m
   Millis handoff_timeout{5'000};                  // cluster.handoff_timeout: 0ms..5m
   std::vector<std::string> remote_handlers;       // cluster.remote_handlers: run by other nodes
+  ClusterTls cluster_tls;                         // cluster.tls.{cert_file,key_file,ca_file}: mutual TLS
+  std::map<std::string, std::string> cluster_tls_locations;  // "file:line:column" of tls and each of its keys
+  bool cluster_allow_insecure = false;            // cluster.allow_insecure: plaintext beyond loopback
+  int cluster_max_message_bytes = static_cast<int>(kClusterMessageBytesDefault);  // cluster.max_message_bytes
 
   // store: one spec as actorflow::open_store takes it
   std::string store = "sqlite:actorflow.db";  // store
@@ -95,6 +100,11 @@ NodeConfigResult load_node_config_file(const std::string& path);
 
 // Checks YAML `text`; problems name `source_name` (e.g. the file it came from). Never throws.
 NodeConfigResult load_node_config_yaml(std::string_view text, const std::string& source_name);
+
+// Problems of the cluster.tls files (actorflow::check_cluster_tls: loaded as the node will use
+// them), each naming where its key is; checked at start (and by --check), not when the config is
+// read, as plugins are. Empty without cluster.enabled or cluster.tls.
+std::vector<std::string> cluster_tls_problems(const NodeConfig& config);
 
 // The engine options a node runs with: the defaults, limits and timings of `config`, its node id,
 // its cluster options (cluster.enabled: coordination on the same Redis as the store), and its
