@@ -18,6 +18,7 @@
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace actorflow::testing {
@@ -241,6 +242,20 @@ TEST(ClusterPlaintext, AHeaderAnnouncingFourGibibytesClosesTheConnectionWithoutA
   EXPECT_LT(growth, kGrowthAllowed);
   EXPECT_NE(node.log().find("cluster.max_message_bytes"), std::string::npos) << node.log();
   EXPECT_TRUE(run_orders(node, cluster.node("node-2"), "after-header-", 6, 0).empty());
+}
+
+// What the RSS checks above rely on: CAF does allocate what a header announces once the bound lets
+// it through (here 64 MiB under a 1 GiB cluster.max_message_bytes), and the growth shows in VmRSS.
+TEST(ClusterPlaintext, UnderAHigherBoundTheAnnouncedPayloadIsAllocatedAndSeenInTheResidentMemory) {
+  LocalCluster cluster;
+  const NodeProcess& node = cluster.start("node-1", "  max_message_bytes: 1073741824\n");
+  ASSERT_TRUE(node.wait_for_event("shard_acquired", 10s)) << node.log();
+  const int64_t before = resident_bytes_of(node.pid());
+  // The probe sends the header and waits (no payload follows); the node holds the buffer meanwhile.
+  std::thread probe([&] { probe_plain(cluster_port(node), basp_header_announcing(64 * kMiB), 3s); });
+  const bool grew = eventually([&] { return resident_bytes_of(node.pid()) - before > 48 * kMiB; }, 3s);
+  probe.join();
+  EXPECT_TRUE(grew) << "resident memory grew by " << (resident_bytes_of(node.pid()) - before) / 1024 << " KiB";
 }
 
 // ---- refused at start ----
