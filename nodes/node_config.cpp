@@ -1,5 +1,6 @@
 #include "node_config.hpp"
 
+#include <actorflow/cluster_security.hpp>
 #include <actorflow/store.hpp>
 #include <actorflow/yaml_definition.hpp>
 
@@ -32,7 +33,9 @@ constexpr std::string_view kNodeKeys[]{"id", "workflows_dir", "drain_timeout", "
 constexpr std::string_view kHttpKeys[]{"listen"};
 constexpr std::string_view kClusterKeys[]{"enabled",      "listen",        "advertise",       "shards",
                                           "lease_ttl",    "heartbeat_interval", "peer_timeout", "route_timeout",
-                                          "handoff_timeout", "outage_grace", "remote_handlers"};
+                                          "handoff_timeout", "outage_grace", "remote_handlers", "tls", "allow_insecure",
+                                          "max_message_bytes"};
+constexpr std::string_view kClusterTlsKeys[]{"cert_file", "key_file", "ca_file"};
 constexpr size_t kRemoteHandlersMax = 1024;
 constexpr std::string_view kDefaultsKeys[]{"step_timeout",          "retries_max",       "error_strategy",
                              "retry_backoff_initial", "retry_backoff_max", "retry_backoff_multiplier",
@@ -471,6 +474,44 @@ void read_plugins(Loader& loader, const Value* v, NodeConfig& config) {
   config.plugins = std::move(plugins);
 }
 
+// cluster.tls, cluster.allow_insecure, cluster.max_message_bytes; with cluster.enabled, a
+// plaintext gateway beyond loopback is refused. The TLS files are read at start
+// (cluster_tls_problems), as plugins are.
+void read_cluster_security(Loader& loader, const std::map<std::string, Value>& cluster, NodeConfig& config) {
+  loader.boolean(find(cluster, "allow_insecure"), config.cluster_allow_insecure);
+  loader.integer(find(cluster, "max_message_bytes"), config.cluster_max_message_bytes, 1024, 1 << 30);
+  const Value* tls_value = find(cluster, "tls");
+  const auto tls = tls_value ? loader.section(*tls_value, kClusterTlsKeys, "PEM files") : std::map<std::string, Value>{};
+  for (const auto& [key, out] : {std::pair{"cert_file", &config.cluster_tls.cert_file},
+                                 std::pair{"key_file", &config.cluster_tls.key_file},
+                                 std::pair{"ca_file", &config.cluster_tls.ca_file}}) {
+    const Value* v = find(tls, key);
+    if (!v) continue;
+    const std::string expected = "the path of a PEM file";
+    const auto text = loader.scalar(*v, expected);
+    if (text && text->empty()) loader.bad(*v, expected);
+    else if (text) *out = *text;
+    config.cluster_tls_locations[key] = loader.where(v->mark);
+  }
+  if (tls_value && !tls.empty()) {
+    config.cluster_tls_locations["tls"] = loader.where(tls_value->mark);
+    for (const auto key : kClusterTlsKeys)
+      if (!find(tls, std::string(key)))
+        loader.problem(tls_value->mark, "cluster.tls." + std::string(key) +
+                                            ": missing; expected cert_file, key_file and ca_file together (PEM files)");
+  }
+  const auto listen = parse_host_port(config.cluster_listen);
+  const Value* listen_value = find(cluster, "listen");
+  if (!config.cluster_enabled || config.cluster_tls.enabled() || config.cluster_allow_insecure || !listen ||
+      !listen_value || loader.failed("cluster.listen") || is_loopback_host(listen->host))
+    return;
+  loader.problem(listen_value->mark,
+                 "cluster.listen: " + config.cluster_listen +
+                     " is not a loopback address; expected cluster.tls (cert_file, key_file, ca_file: mutual TLS "
+                     "between the nodes), or cluster.allow_insecure: true to take plaintext from any peer that "
+                     "reaches the port");
+}
+
 void read_cluster(Loader& loader, const std::map<std::string, Value>& cluster, NodeConfig& config) {
   loader.boolean(find(cluster, "enabled"), config.cluster_enabled);
   loader.address(find(cluster, "listen"), config.cluster_listen, true);
@@ -490,6 +531,7 @@ void read_cluster(Loader& loader, const std::map<std::string, Value>& cluster, N
   loader.duration(find(cluster, "handoff_timeout"), config.handoff_timeout, Millis(0), 5 * minute);
   loader.duration(find(cluster, "outage_grace"), config.outage_grace, Millis(0), 5 * minute);
   loader.names(find(cluster, "remote_handlers"), config.remote_handlers, kRemoteHandlersMax, "handler names");
+  read_cluster_security(loader, cluster, config);
   const Value* heartbeat = find(cluster, "heartbeat_interval");
   const Value* lease = find(cluster, "lease_ttl");
   if (config.heartbeat_interval * 2 > config.lease_ttl && !loader.failed("cluster.heartbeat_interval") &&
@@ -682,6 +724,19 @@ NodeConfigResult load_node_config_file(const std::string& path) {
   return load_node_config_yaml(text.str(), path);
 }
 
+std::vector<std::string> cluster_tls_problems(const NodeConfig& config) {
+  if (!config.cluster_enabled || !config.cluster_tls.enabled()) return {};
+  const auto problem = check_cluster_tls(config.cluster_tls);
+  if (!problem) return {};
+  const auto at = config.cluster_tls_locations.find(problem->field);
+  const auto section = config.cluster_tls_locations.find("tls");
+  const std::string where = at != config.cluster_tls_locations.end()        ? at->second + ": "
+                            : section != config.cluster_tls_locations.end() ? section->second + ": "
+                                                                            : "";
+  return {where + "cluster.tls." + problem->field + ": " + problem->message};
+}
+
+
 StoreSettings store_settings(const NodeConfig& config) {
   return StoreSettings{config.durability, config.redis_replicas_min, config.node_id};
 }
@@ -726,6 +781,9 @@ EngineOptions engine_options(const NodeConfig& config, std::shared_ptr<Store> st
     cluster.handoff_timeout = config.handoff_timeout;
     cluster.outage_grace = config.outage_grace;
     cluster.remote_handlers = config.remote_handlers;
+    cluster.tls = config.cluster_tls;
+    cluster.allow_insecure = config.cluster_allow_insecure;
+    cluster.max_message_bytes = static_cast<size_t>(config.cluster_max_message_bytes);
     options.cluster = std::move(cluster);
   }
   options.chaos = config.chaos;

@@ -11,6 +11,7 @@
 #include <actorflow/error_strategy.hpp>
 
 #include <cstddef>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -51,6 +52,10 @@ struct NodeConfig {
   Millis handoff_timeout{5'000};                  // cluster.handoff_timeout: 0ms..5m
   Millis outage_grace{0};                         // cluster.outage_grace: 0ms..5m (0: 2 x heartbeat_interval)
   std::vector<std::string> remote_handlers;       // cluster.remote_handlers: run by other nodes
+  ClusterTls cluster_tls;                         // cluster.tls.{cert_file,key_file,ca_file}: mutual TLS
+  std::map<std::string, std::string> cluster_tls_locations;  // "file:line:column" of tls and each of its keys
+  bool cluster_allow_insecure = false;            // cluster.allow_insecure: plaintext beyond loopback
+  int cluster_max_message_bytes = static_cast<int>(kClusterMessageBytesDefault);  // cluster.max_message_bytes
 
   // store: one spec as actorflow::open_store takes it, or a map of it (store.spec) and:
   std::string store = "sqlite:actorflow.db";  // store, or store.spec
@@ -99,6 +104,11 @@ NodeConfigResult load_node_config_file(const std::string& path);
 
 // Checks YAML `text`; problems name `source_name` (e.g. the file it came from). Never throws.
 NodeConfigResult load_node_config_yaml(std::string_view text, const std::string& source_name);
+
+// Problems of the cluster.tls files (actorflow::check_cluster_tls: loaded as the node will use
+// them), each naming where its key is; checked at start (and by --check), not when the config is
+// read, as plugins are. Empty without cluster.enabled or cluster.tls.
+std::vector<std::string> cluster_tls_problems(const NodeConfig& config);
 
 // The engine options a node runs with: the defaults, limits and timings of `config`, its node id,
 // its cluster options (cluster.enabled: coordination on the same Redis as the store), and its

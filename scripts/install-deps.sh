@@ -3,7 +3,7 @@
 set -euo pipefail
 packages=(
   build-essential cmake pkg-config ca-certificates
-  libcaf-dev libprotobuf-dev protobuf-compiler libhiredis-dev redis-server
+  libcaf-dev libcaf-openssl0.17 libssl-dev openssl libprotobuf-dev protobuf-compiler libhiredis-dev redis-server
   libspdlog-dev libgtest-dev libgmock-dev libbenchmark-dev libyaml-cpp-dev
   nlohmann-json3-dev libsqlite3-dev libcli11-dev libcpp-httplib-dev chromium
 )

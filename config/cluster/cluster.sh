@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # A local 3-node Actorflow cluster on loopback: one redis-server (127.0.0.1:6390) and three
-# actorflow-node processes (HTTP 8081-8083, cluster 7401-7403) from config/cluster/node-*.yaml.
+# actorflow-node processes (HTTP 8081-8083, cluster 7401-7403) from config/cluster/node-*.yaml,
+# talking mutual TLS with certificates of a private CA (made by make-certs.sh in build/cluster/certs
+# at the first start).
 #   bash config/cluster/cluster.sh start    # builds what is missing, starts Redis and the nodes
 #   bash config/cluster/cluster.sh status   # members and shard owners, as node-1 sees them
 #   bash config/cluster/cluster.sh stop     # drains the nodes (SIGTERM), then stops Redis
-# Logs, pid files and Redis' data go to build/cluster/. Run from anywhere in the repository.
+# Logs, pid files, certificates and Redis' data go to build/cluster/. Run from anywhere in the repository.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 run_dir=build/cluster
@@ -37,6 +39,7 @@ start() {
     bash scripts/build.sh actorflow-node actorflow order_saga_handlers
   fi
   mkdir -p "$run_dir"
+  bash config/cluster/make-certs.sh "$run_dir/certs" "${nodes[@]}" >/dev/null
   if ! redis-cli -p "$redis_port" ping >/dev/null 2>&1; then
     redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$PWD/$run_dir" --appendonly yes --appendfsync always \
       --daemonize yes --pidfile "$PWD/$run_dir/redis.pid" --logfile "$PWD/$run_dir/redis.log"

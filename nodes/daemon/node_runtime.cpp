@@ -122,6 +122,7 @@ int run(const NodeArgs& args) {
   const NodeConfigResult read = load_node_config_file(args.config_path);
   if (!read.config) return refuse(read.problems, args.config_path);
   const NodeConfig& config = *read.config;
+  if (const auto tls = cluster_tls_problems(config); !tls.empty()) return refuse(tls, args.config_path);
   configure_logging(config);
 
   if (args.check_only) {

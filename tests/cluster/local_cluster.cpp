@@ -39,7 +39,9 @@ NodeProcess& LocalCluster::start(const std::string& id, const std::string& extra
   setup.store = store_spec();
   setup.defaults_yaml += extras_.defaults_yaml;
   setup.extra_yaml = extras_.extra_yaml;
-  setup.cluster_yaml = "  enabled: true\n  listen: 127.0.0.1:0\n  shards: " + std::to_string(shards_) +
+  // A listen line of the caller's replaces the loopback default.
+  const bool own_listen = extra_cluster_yaml.find("  listen:") != std::string::npos;
+  setup.cluster_yaml = std::string("  enabled: true\n") + (own_listen ? "" : "  listen: 127.0.0.1:0\n") + "  shards: " + std::to_string(shards_) +
                        "\n  lease_ttl: " + timings_.lease_ttl + "\n  heartbeat_interval: " + timings_.heartbeat_interval +
                        "\n  peer_timeout: " + timings_.peer_timeout + "\n  handoff_timeout: " + timings_.handoff_timeout +
                        "\n" + extra_cluster_yaml;

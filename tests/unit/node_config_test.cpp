@@ -149,6 +149,10 @@ TEST(NodeConfig, TheLocalClusterExamplesLoad) {
     EXPECT_EQ(c.http_listen, "127.0.0.1:808" + std::to_string(i));
     EXPECT_EQ(c.cluster_listen, "127.0.0.1:740" + std::to_string(i));
     EXPECT_EQ(c.shards, 16);
+    // Mutual TLS with the files config/cluster/cluster.sh makes (make-certs.sh).
+    EXPECT_EQ(c.cluster_tls.cert_file, "build/cluster/certs/" + name + ".crt");
+    EXPECT_EQ(c.cluster_tls.key_file, "build/cluster/certs/" + name + ".key");
+    EXPECT_EQ(c.cluster_tls.ca_file, "build/cluster/certs/ca.crt");
   }
 }
 
@@ -166,6 +170,8 @@ TEST(NodeConfig, ClusterValuesAreRead) {
       "  route_timeout: 20s\n"
       "  handoff_timeout: 1s\n"
       "  remote_handlers: [payment.charge, payment.refund]\n"
+      "  tls: {cert_file: certs/n1.crt, key_file: certs/n1.key, ca_file: certs/ca.crt}\n"
+      "  max_message_bytes: 65536\n"
       "store: redis:10.0.0.1:6379\n");
   EXPECT_TRUE(c.cluster_enabled);
   EXPECT_EQ(c.cluster_listen, "0.0.0.0:0");
@@ -185,6 +191,30 @@ TEST(NodeConfig, ClusterValuesAreRead) {
   EXPECT_EQ(options.cluster->advertise_host, "10.0.0.5");
   EXPECT_EQ(options.cluster->lease_ttl, 10s);
   EXPECT_TRUE(options.cluster->coordination);
+  EXPECT_EQ(options.cluster->tls.cert_file, "certs/n1.crt");
+  EXPECT_EQ(options.cluster->tls.key_file, "certs/n1.key");
+  EXPECT_EQ(options.cluster->tls.ca_file, "certs/ca.crt");
+  EXPECT_FALSE(options.cluster->allow_insecure);
+  EXPECT_EQ(options.cluster->max_message_bytes, 65536u);
+  // The files are read at start, each problem naming where its key is.
+  const auto problems = cluster_tls_problems(c);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0], "t.yaml:14:20: cluster.tls.cert_file: cannot read 'certs/n1.crt': no such file");
+}
+
+TEST(NodeConfig, APlaintextClusterGatewayBeyondLoopbackNeedsTlsOrAllowInsecure) {
+  const std::string head = "node:\n  id: n1\nstore: redis:10.0.0.1:6379\ncluster:\n  enabled: true\n";
+  EXPECT_EQ(problem_of(head + "  listen: 10.0.0.7:7400\n"),
+            "t.yaml:6:11: cluster.listen: 10.0.0.7:7400 is not a loopback address; expected cluster.tls (cert_file, "
+            "key_file, ca_file: mutual TLS between the nodes), or cluster.allow_insecure: true to take plaintext from "
+            "any peer that reaches the port");
+  EXPECT_TRUE(load_ok(head + "  listen: 10.0.0.7:7400\n  allow_insecure: true\n").cluster_allow_insecure);
+  for (const char* loopback : {"127.0.0.1:7400", "127.8.9.10:0", "localhost:7400", "[::1]:7400"})
+    EXPECT_EQ(load_ok(head + "  listen: '" + loopback + "'\n").cluster_listen, loopback);
+  EXPECT_EQ(problem_of(head + "  listen: 10.0.0.7:7400\n  tls:\n    cert_file: a.crt\n    ca_file: ca.crt\n"),
+            "t.yaml:8:5: cluster.tls.key_file: missing; expected cert_file, key_file and ca_file together (PEM files)");
+  EXPECT_EQ(problem_of(head + "  max_message_bytes: 10\n"),
+            "t.yaml:6:22: cluster.max_message_bytes: expected an integer from 1024 to 1073741824, got '10'");
 }
 
 TEST(NodeConfig, ClusterProblemsAreNamed) {
@@ -361,7 +391,8 @@ TEST(NodeConfig, BadNodeId) {
 TEST(NodeConfig, UnknownKeyListsTheValidKeysAndSuggestsTheClosest) {
   EXPECT_EQ(problem_of(with_id("cluster:\n  shard: 4\n")),
             "t.yaml:3:3: cluster.shard: unknown key; expected one of enabled, listen, advertise, shards, lease_ttl, "
-            "heartbeat_interval, peer_timeout, route_timeout, handoff_timeout, outage_grace, remote_handlers in cluster (did you mean "
+            "heartbeat_interval, peer_timeout, route_timeout, handoff_timeout, outage_grace, remote_handlers, tls, "
+            "allow_insecure, max_message_bytes in cluster (did you mean "
             "'shards'?)");
   EXPECT_EQ(problem_of(with_id("stor: memory\n")),
             "t.yaml:2:1: stor: unknown key; expected one of node, http, cluster, store, defaults, engine, log, chaos "

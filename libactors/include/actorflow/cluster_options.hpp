@@ -5,12 +5,27 @@
 #include <actorflow/clock.hpp>
 #include <actorflow/coordination.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
 namespace actorflow {
+
+// Mutual TLS between the nodes (PEM files). Set all three or none. Each node presents cert_file
+// (with key_file) and accepts a peer only if its certificate is signed by ca_file, both on the
+// connections it accepts and on those it opens; a node's certificate must allow TLS client and
+// server use (config/cluster/make-certs.sh makes such certificates). check_cluster_tls
+// (cluster_security.hpp) checks the files.
+struct ClusterTls {
+  std::string cert_file;
+  std::string key_file;
+  std::string ca_file;
+  bool enabled() const { return !cert_file.empty() || !key_file.empty() || !ca_file.empty(); }
+};
+
+inline constexpr size_t kClusterMessageBytesDefault = size_t{8} << 20;
 
 struct ClusterOptions {
   std::shared_ptr<Coordination> coordination;  // required: the store's (make_redis_coordination)
@@ -19,6 +34,11 @@ struct ClusterOptions {
   std::string listen_host = "127.0.0.1";
   uint16_t listen_port = 0;
   std::string advertise_host;                  // what other nodes connect to; empty: listen_host
+  ClusterTls tls;                              // empty: plaintext, only on a loopback listen_host
+  bool allow_insecure = false;                 // plaintext on a non-loopback listen_host (warned)
+  // A peer's message (CAF BASP frame) larger than this closes its connection before it is
+  // buffered: what one connection can make the node allocate.
+  size_t max_message_bytes = kClusterMessageBytesDefault;
   Millis lease_ttl{5'000};                     // a shard whose owner stops renewing is free after this
   Millis heartbeat_interval{1'000};            // membership heartbeat and lease renewal; < lease_ttl / 2
   Millis peer_timeout{5'000};                  // a peer that sends nothing this long is cut off

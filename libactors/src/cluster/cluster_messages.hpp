@@ -14,6 +14,8 @@ namespace actorflow {
 //   (fwd_sched_atom, message for the scheduler)              -> std::string error (empty: ok)
 //   (rstep_atom, handler, workflow id, step path, attempt, compensation, input JSON, token,
 //    reply-to actor)                                         run a step here for an instance there
+//   (peer_hello_atom, node id, its gateway)                  the node that opened this connection
+//                                                            introduces its gateway (no answer)
 // and back to the instance that dispatched the step:
 //   (rstep_done_atom, step path, token, ok, output JSON, error, retryable)
 using fwd_start_atom = caf::atom_constant<caf::atom("fwdstart")>;
@@ -23,10 +25,12 @@ using fwd_retry_atom = caf::atom_constant<caf::atom("fwdretry")>;
 using fwd_sched_atom = caf::atom_constant<caf::atom("fwdsched")>;
 using rstep_atom = caf::atom_constant<caf::atom("rstep")>;
 using rstep_done_atom = caf::atom_constant<caf::atom("rstepdone")>;
+using peer_hello_atom = caf::atom_constant<caf::atom("peerhello")>;
 
 // Within a node:
 //   shard manager: (join_atom) -> int32_t: a first round now (Engine::recover), answered with the
-//                  workflows it resumed; (tick_atom): the timer's round; (fenced_atom, int32_t shard)
+//                  workflows it resumed; (tick_atom): the timer's round; (fenced_atom, int32_t shard);
+//                  (peer_hello_atom, node id, gateway) from the gateway
 //   supervisor:    (shard_atom, int32_t shard, bool hand_over) -> bool once no instance of the
 //                  shard runs (hand_over: each finishes its running steps first, bounded)
 //   instance:      (handoff_atom): finish running steps, start nothing, then stop

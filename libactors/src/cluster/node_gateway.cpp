@@ -138,6 +138,9 @@ caf::behavior node_gateway(caf::stateful_actor<GatewayState>* self, Engine::Core
                   });
         return promise;
       },
+      [=](peer_hello_atom, const std::string& node_id, const caf::actor& gateway) {
+        if (core->shard_manager) self->send(core->shard_manager, peer_hello_atom::value, node_id, gateway);
+      },
       [=](rstep_atom, const std::string& handler, const std::string& workflow_id, const std::string& path,
           int32_t attempt, bool compensation, const std::string& input, uint64_t token, const caf::actor& reply_to) {
         run_remote_step(*core, handler, workflow_id, path, attempt, compensation, input, token, reply_to);

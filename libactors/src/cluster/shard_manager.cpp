@@ -122,6 +122,17 @@ int resume_shards(Engine::Core& core, const std::map<int, uint64_t>& claimed) {
   return total;
 }
 
+// One connection per pair of nodes: the node with the smaller id opens it and introduces its own
+// gateway over it (peer_hello_atom), on every tick, so that a hello lost on the way is made up
+// for. Two connections between a pair, one opened from each side, make CAF 0.17's BASP broker drop
+// the node when they run TLS: the second is closed as redundant and takes the peer's proxies with
+// it, on both sides, every time.
+bool opens_connection(const std::string& me, const std::string& peer) { return me < peer; }
+
+void say_hello(Engine::Core& core, const caf::actor& peer_gateway) {
+  caf::anon_send(peer_gateway, peer_hello_atom::value, core.cluster->node_id(), core.gateway);
+}
+
 void connect_peers(Self* self, Engine::Core& core, const std::vector<NodeRecord>& members) {
   ClusterState& cluster = *core.cluster;
   auto& peers = self->state.peers;
@@ -129,14 +140,18 @@ void connect_peers(Self* self, Engine::Core& core, const std::vector<NodeRecord>
   for (const auto& member : members) {
     if (member.node_id == cluster.node_id() || member.cluster_port == 0) continue;
     present.insert(member.node_id);
+    if (!opens_connection(cluster.node_id(), member.node_id)) continue;  // it connects here and says hello
     auto it = peers.find(member.node_id);
-    if (it != peers.end() && it->second.host == member.cluster_host && it->second.port == member.cluster_port) continue;
+    if (it != peers.end() && it->second.host == member.cluster_host && it->second.port == member.cluster_port) {
+      if (it->second.gateway) say_hello(core, it->second.gateway);
+      continue;
+    }
     if (it != peers.end() && it->second.gateway) self->demonitor(it->second.gateway);
     cluster.drop_gateway(member.node_id);
     peers[member.node_id] = Peer{member.cluster_host, member.cluster_port, {}};
     const std::string id = member.node_id, host = member.cluster_host;
     const uint16_t port = member.cluster_port;
-    self->request(core.system->middleman().actor_handle(), cluster.options().peer_timeout, caf::connect_atom::value, host, port)
+    self->request(core.cluster_transport, cluster.options().peer_timeout, caf::connect_atom::value, host, port)
         .then(
             [self, &core, id, host, port](const caf::node_id&, caf::strong_actor_ptr& remote, const std::set<std::string>&) {
               auto it = self->state.peers.find(id);
@@ -149,6 +164,7 @@ void connect_peers(Self* self, Engine::Core& core, const std::vector<NodeRecord>
               it->second.gateway = gateway;
               self->monitor(gateway);
               core.cluster->set_gateway(id, gateway);
+              say_hello(core, gateway);
               log_json(spdlog::level::info, {{"event", "peer_connected"}, {"node_id", core.cluster->node_id()},
                                              {"peer", id}, {"address", host + ":" + std::to_string(port)}});
             },
@@ -168,6 +184,19 @@ void connect_peers(Self* self, Engine::Core& core, const std::vector<NodeRecord>
     cluster.drop_gateway(it->first);
     it = peers.erase(it);
   }
+}
+
+// A node with a smaller id connected and introduced its gateway.
+void on_peer_hello(Self* self, Engine::Core& core, const std::string& id, const caf::actor& gateway) {
+  if (!gateway || id == core.cluster->node_id() || opens_connection(core.cluster->node_id(), id)) return;
+  Peer& peer = self->state.peers[id];
+  if (peer.gateway == gateway) return;
+  if (peer.gateway) self->demonitor(peer.gateway);
+  peer.gateway = gateway;
+  self->monitor(gateway);
+  core.cluster->set_gateway(id, gateway);
+  log_json(spdlog::level::info, {{"event", "peer_connected"}, {"node_id", core.cluster->node_id()}, {"peer", id},
+                                 {"address", "(it connected)"}});
 }
 
 void on_peer_down(Self* self, Engine::Core& core, const caf::down_msg& down) {
@@ -300,6 +329,7 @@ caf::behavior shard_manager(Self* self, Engine::Core* core) {
         tick(self, *core);
         self->delayed_send(self, core->cluster->options().heartbeat_interval, tick_atom::value);
       },
+      [=](peer_hello_atom, const std::string& id, const caf::actor& gateway) { on_peer_hello(self, *core, id, gateway); },
       [=](fenced_atom, int32_t shard) {
         if (self->state.owned.count(shard) != 0)
           drop_shard(self, *core, shard, "a write was refused: another node holds a newer epoch");
@@ -315,6 +345,8 @@ caf::actor spawn_shard_manager(caf::actor_system& system, Engine::Core& core) {
 
 void leave_cluster(Engine::Core& core) {
   ClusterState& cluster = *core.cluster;
+  if (core.cluster_transport) caf::anon_send_exit(core.cluster_transport, caf::exit_reason::user_shutdown);
+  core.cluster_transport = nullptr;
   int released = 0;
   try {
     for (int shard : cluster.owned_shards()) {

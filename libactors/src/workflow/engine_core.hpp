@@ -47,6 +47,7 @@ struct Engine::Core : std::enable_shared_from_this<Engine::Core> {
   uint64_t epoch = 0;  // this engine's fencing epoch: every write carries it (single node)
   std::unique_ptr<ClusterState> cluster;  // set when the engine is a cluster node
   caf::actor gateway;                     // cluster: the published node gateway
+  caf::actor cluster_transport;           // cluster: its connections (cluster_transport.hpp)
   caf::actor shard_manager;               // cluster: leases, membership, hand-overs
   std::shared_ptr<std::atomic<bool>> store_retries_stop = std::make_shared<std::atomic<bool>>(false);
 
