@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <iostream>
 #include <set>
 #include <string>
 #include <thread>
@@ -70,6 +71,8 @@ TEST(ClusterCrash, APoisonWorkflowCostsAtMostCrashAttemptsMaxNodeDeathsInTheWhol
   EXPECT_LE(static_cast<int>(dead.size()), kCrashAttemptsMax);
   EXPECT_GE(dead.size(), 1u) << "the poison never killed a node";
   ASSERT_FALSE(cluster.running_nodes().empty());
+  std::cout << "[ measured ] the poison workflow cost " << dead.size() << " node deaths (crash_attempts_max "
+            << kCrashAttemptsMax << ")\n";
 
   const NodeProcess& survivor = cluster.node(cluster.running_nodes().front());
   for (int i = 0; i < kOrders; ++i)
