@@ -190,6 +190,25 @@ HttpReply list_workflows(const Engine& engine, const std::string& target) {
   return HttpReply{200, Json{{"workflows", std::move(list)}, {"next_after", std::move(next)}}};
 }
 
+// Serving is healthy; workflows resumed here after their process died while a step ran are
+// listed (the latest), so that a crash loop shows.
+HttpReply health(const Engine& engine) {
+  // The store's fault: writes are refused until an operator acts (its file gone, its data flushed...).
+  if (const std::string fault = engine.store().fault(); !fault.empty())
+    return HttpReply{503, Json{{"status", "unhealthy"}, {"reason", fault}}};
+  Json body{{"status", "ok"}};
+  const auto recoveries = engine.crash_recoveries();
+  if (!recoveries.empty()) {
+    Json list = Json::array();
+    for (const auto& r : recoveries)
+      list.push_back({{"workflow_id", r.workflow_id}, {"step", r.step}, {"compensation", r.compensation},
+                      {"crashes", r.crashes}, {"crash_attempts_max", r.crashes_max}, {"at_ms", r.at_ms},
+                      {"detail", r.text()}});
+    body["crash_recoveries"] = std::move(list);
+  }
+  return HttpReply{200, std::move(body)};
+}
+
 HttpReply stats(const Engine& engine) {
   Json by_status = Json::object();
   for (WorkflowStatus status : kWorkflowStatuses)
@@ -246,12 +265,7 @@ HttpReply HttpApi::handle(const std::string& method, const std::string& target, 
     return false;
   };
 
-  if (route("GET", {"healthz"})) {
-    // The store's fault: writes are refused until an operator acts (its file gone, its data flushed...).
-    if (const std::string fault = engine_.store().fault(); !fault.empty())
-      return HttpReply{503, Json{{"status", "unhealthy"}, {"reason", fault}}};
-    return HttpReply{200, Json{{"status", "ok"}}};
-  }
+  if (route("GET", {"healthz"})) return health(engine_);
   if (route("GET", {"metrics"}))
     return HttpReply{200, kPrometheusContentType, render_prometheus(engine_.metrics(), options_.node_id)};
   if (engine_.draining() && (method == "POST" || method == "DELETE")) return error_reply(503, "node is draining");

@@ -32,7 +32,10 @@
 //                                                   "members":[{"node_id","cluster_address","http_address",
 //                                                   "handlers","started_ms"}],"shards":[{"shard","owner","epoch"}]}
 //   GET    /metrics                             -> Prometheus text format (text/plain; version=0.0.4)
-//   GET    /healthz                             -> {"status":"ok"}
+//   GET    /healthz                             -> {"status":"ok"}, plus "crash_recoveries":[{"workflow_id",
+//                                                   "step","compensation","crashes","crash_attempts_max",
+//                                                   "at_ms","detail"}] when workflows were resumed here after
+//                                                   their process died while a step ran (the latest 16)
 //
 // While the engine drains (Engine::drain), every POST and DELETE is refused with 503
 // {"error":"node is draining"}; reads go on. On a cluster node every call may be made to any node:

@@ -42,7 +42,7 @@ constexpr std::string_view kDefaultsKeys[]{"step_timeout",          "retries_max
                              "retry_jitter"};
 constexpr std::string_view kEngineKeys[]{"step_workers",          "step_queue_max",          "scheduler_threads",
                            "instance_restarts_max", "instance_restart_period", "breaker_waits_max",
-                           "passivate_after",       "wake_poll_interval"};
+                           "passivate_after",       "wake_poll_interval",      "crash_attempts_max"};
 constexpr std::string_view kStoreKeys[]{"spec", "durability", "redis_replicas_min", "wait_max"};
 constexpr std::string_view kDurabilities[]{"process", "machine"};
 constexpr std::string_view kLogKeys[]{"level", "format"};
@@ -627,6 +627,7 @@ void read_config(Loader& loader, const Value& root, NodeConfig& config) {
   loader.integer(find(engine, "instance_restarts_max"), config.instance_restarts_max, 0, 1000);
   loader.duration(find(engine, "instance_restart_period"), config.instance_restart_period, Millis(1), day);
   loader.integer(find(engine, "breaker_waits_max"), config.breaker_waits_max, 1, 1'000'000);
+  loader.integer(find(engine, "crash_attempts_max"), config.crash_attempts_max, 1, 1000);
   loader.duration_or_never(find(engine, "passivate_after"), config.passivate_after, Millis(1), day);
   loader.duration(find(engine, "wake_poll_interval"), config.wake_poll_interval, Millis(10), Millis(60'000));
 
@@ -761,6 +762,7 @@ EngineOptions engine_options(const NodeConfig& config, std::shared_ptr<Store> st
   options.instance_restarts_max = config.instance_restarts_max;
   options.instance_restart_period = config.instance_restart_period;
   options.breaker_waits_max = config.breaker_waits_max;
+  options.crash_attempts_max = config.crash_attempts_max;
   options.passivate_after = config.passivate_after;
   options.wake_poll_interval = config.wake_poll_interval;
   options.node_id = config.node_id;

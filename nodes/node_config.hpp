@@ -79,6 +79,7 @@ struct NodeConfig {
   int instance_restarts_max = 3;                    // engine.instance_restarts_max: 0..1000
   Millis instance_restart_period{60'000};           // engine.instance_restart_period
   int breaker_waits_max = 1'000;                    // engine.breaker_waits_max: 1..1,000,000
+  int crash_attempts_max = 2;                       // engine.crash_attempts_max: 1..1000
   std::optional<Millis> passivate_after{60'000};    // engine.passivate_after: a duration or "never"
   Millis wake_poll_interval{1'000};                 // engine.wake_poll_interval: 10ms..1m
 

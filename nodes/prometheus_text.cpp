@@ -65,6 +65,9 @@ std::string render_prometheus(const EngineMetrics& m, const std::string& node_id
   w.sample("step_retries_total", {}, std::to_string(m.step_retries));
   w.family("instance_restarts_total", "counter", "Workflow instance actors respawned after a crash.");
   w.sample("instance_restarts_total", {}, std::to_string(m.instance_restarts));
+  w.family("crash_suspected_steps_total", "counter",
+           "Steps and compensations found in flight when their workflow was resumed after its process died.");
+  w.sample("crash_suspected_steps_total", {}, std::to_string(m.crash_suspected_steps));
   w.family("dead_letter_retries_total", "counter", "Dead-lettered workflows retried.");
   w.sample("dead_letter_retries_total", {}, std::to_string(m.dead_letter_retries));
   w.family("chaos_faults_injected_total", "counter", "Faults injected by chaos policies, by kind.");

@@ -39,6 +39,7 @@ NodeProcess& LocalCluster::start(const std::string& id, const std::string& extra
   setup.store = store_spec();
   setup.defaults_yaml += extras_.defaults_yaml;
   setup.extra_yaml = extras_.extra_yaml;
+  setup.plugins.insert(setup.plugins.end(), extras_.plugins.begin(), extras_.plugins.end());
   // A listen line of the caller's replaces the loopback default.
   const bool own_listen = extra_cluster_yaml.find("  listen:") != std::string::npos;
   setup.cluster_yaml = std::string("  enabled: true\n") + (own_listen ? "" : "  listen: 127.0.0.1:0\n") + "  shards: " + std::to_string(shards_) +
@@ -64,6 +65,14 @@ std::vector<std::string> LocalCluster::running_nodes() const {
 void LocalCluster::kill9(const std::string& id) {
   node(id).kill9();
   nodes_.erase(id);
+}
+
+std::vector<std::string> LocalCluster::reap_exited() {
+  std::vector<std::string> ended;
+  for (auto& [id, node] : nodes_)
+    if (node->has_exited()) ended.push_back(id);
+  for (const auto& id : ended) nodes_.erase(id);
+  return ended;
 }
 
 int LocalCluster::stop(const std::string& id) {

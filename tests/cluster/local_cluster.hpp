@@ -31,6 +31,7 @@ struct ClusterTimings {
 struct ClusterNodeExtras {
   std::string defaults_yaml;  // more lines of the defaults: section, e.g. "  step_timeout: 2s\n"
   std::string extra_yaml;     // more top-level lines, e.g. "chaos: '<file>'\n"
+  std::vector<std::string> plugins;  // loaded besides the example plugin
 };
 
 class LocalCluster {
@@ -45,6 +46,8 @@ class LocalCluster {
   bool running(const std::string& id) const { return nodes_.count(id) != 0; }
   std::vector<std::string> running_nodes() const;
   void kill9(const std::string& id);    // the node dies; its leases expire after lease_ttl
+  // The nodes whose process ended by itself since the last call (they are no longer running).
+  std::vector<std::string> reap_exited();
   int stop(const std::string& id);      // SIGTERM: drains and leaves; its exit code
 
   // The owner of each shard, as the leases in Redis say now (empty: free).

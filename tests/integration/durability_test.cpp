@@ -78,11 +78,15 @@ TEST(Durability, ACorruptSnapshotIsQuarantinedAndTheOthersRestore) {
   ASSERT_EQ(store->commit({save_write("corrupt", store->next_epoch(), garbage)}),
             std::vector<WriteResult>{WriteResult::ok});
 
-  Engine second_run(options_on(store));
+  EngineOptions second_options = options_on(store);
+  auto clock = std::static_pointer_cast<VirtualClock>(second_options.clock);
+  Engine second_run(second_options);
   second_run.register_handler("first", [](const StepContext&) { return Json::object(); });
   second_run.register_handler("second", [](const StepContext&) { return Json::object(); });
   ASSERT_TRUE(second_run.register_workflow(two_steps()));
   EXPECT_EQ(second_run.recover(), 2);
+  // The step that was running when the process died is a failed attempt: retried after a backoff.
+  ASSERT_TRUE(clock->advance_to_timer("healthy/first backoff"));
 
   EXPECT_EQ(second_run.wait("healthy", Millis(10'000))->status, WorkflowStatus::completed);
   auto corrupt = second_run.wait("corrupt", Millis(10'000));

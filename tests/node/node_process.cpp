@@ -221,6 +221,13 @@ bool NodeProcess::wait_for_event(const std::string& event, std::chrono::millisec
   }
 }
 
+bool NodeProcess::has_exited() {
+  if (pid_ <= 0) return true;
+  if (!exited(pid_)) return false;
+  pid_ = -1;
+  return true;
+}
+
 void NodeProcess::signal_stop(bool interrupt) const {
   if (pid_ > 0) kill(pid_, interrupt ? SIGINT : SIGTERM);
 }

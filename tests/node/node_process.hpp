@@ -97,6 +97,8 @@ class NodeProcess {
   // True when a log line has `"event":"<event>"` (waits at most `limit` for it).
   bool wait_for_event(const std::string& event, std::chrono::milliseconds limit) const;
 
+  // Whether the process has ended by itself (reaped then); does not wait.
+  bool has_exited();
   // Sends SIGTERM (SIGINT when `interrupt`) without waiting.
   void signal_stop(bool interrupt = false) const;
   // Waits (bounded) for the node to exit; its exit code, -1 when it did not exit in time.

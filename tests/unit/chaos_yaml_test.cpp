@@ -36,11 +36,13 @@ policies:
     at: after_commit
     phase: compensation
   - kind: drop_reply
+  - kind: crash_process
+    step: charge
 )", "chaos.yaml");
   ASSERT_TRUE(loaded.ok()) << loaded.problems.front();
   const ChaosConfig& config = *loaded.config;
   EXPECT_EQ(config.seed, 1234u);
-  ASSERT_EQ(config.policies.size(), 5u);
+  ASSERT_EQ(config.policies.size(), 6u);
   const ChaosPolicy& fail = config.policies[0];
   EXPECT_EQ(fail.kind, ChaosKind::fail);
   EXPECT_DOUBLE_EQ(fail.probability, 0.25);
@@ -56,6 +58,8 @@ policies:
   EXPECT_EQ(config.policies[3].crash_point, CrashPoint::after_commit);
   EXPECT_EQ(config.policies[3].phase, ChaosPhase::compensation);
   EXPECT_EQ(config.policies[4].kind, ChaosKind::drop_reply);
+  EXPECT_EQ(config.policies[5].kind, ChaosKind::crash_process);
+  EXPECT_EQ(config.policies[5].step, "charge");
   EXPECT_TRUE(chaos_problems(config).empty());
 }
 
@@ -77,7 +81,7 @@ policies:
   EXPECT_EQ(problems, (std::vector<std::string>{
                           "chaos.yaml:1:7: chaos: seed: must be in [0, 9223372036854775807], got -3",
                           "chaos.yaml:3:11: chaos policy 1: kind: unknown value 'explode' (expected one of: fail, "
-                          "delay, hang, crash, drop_reply)",
+                          "delay, hang, crash, drop_reply, crash_process)",
                           "chaos.yaml:7:5: chaos policy 2: unknown key 'color' (expected one of: kind, probability, "
                           "workflow, step, handler, service, phase, attempt, retryable, delay, at)",
                           "chaos.yaml:5:18: chaos policy 2: probability: must be in [0, 1], got 1.500000",

@@ -187,6 +187,34 @@ TEST(FailureExplorer, ExploresTimeoutsWhenAsked) {
   for (const auto& point : report.points) EXPECT_EQ(point.faults.size(), 1u);
 }
 
+TEST(FailureExplorer, ExploresProcessCrashesWhenAsked) {
+  auto options = shop_options();
+  options.variants = {FaultVariant::crash_process};
+  auto report = explore_shop(false, options);
+  EXPECT_TRUE(report.ok()) << report.describe();
+  EXPECT_EQ(report.points_explored, 4);
+  EXPECT_EQ(report.points.front().describe(), "reserve attempt 1: crash the process");
+}
+
+// The process dies after the charge took effect and before its result was stored: the engine
+// that recovers counts the attempt as a process death and runs it again, which a handler that
+// ignores its idempotency key applies twice.
+TEST(FailureExplorer, FindsAHandlerThatIsNotIdempotentAtAProcessCrash) {
+  auto options = shop_options();
+  options.variants = {FaultVariant::crash_process};
+  auto report = explore_shop(false, options, /*charge_is_idempotent=*/false);
+  EXPECT_EQ(violating_points(report), (std::set<std::string>{"charge attempt 1: crash the process"}))
+      << report.describe();
+  ASSERT_EQ(report.violations.size(), 1u);
+  EXPECT_EQ(report.violations[0].problems,
+            (std::vector<std::string>{"explored/charge applied 2 times", "charged 2 after completing"}));
+  bool counted = false;
+  for (const auto& event : report.violations[0].history)
+    counted |= event.type == "step_retrying" && event.step == "charge" &&
+               event.detail.find("the process died while this step ran (1 of 2") != std::string::npos;
+  EXPECT_TRUE(counted) << report.violations[0].describe();
+}
+
 TEST(FailureExplorer, ReportsRunsThatDoNotEndAndInvariantsThatThrow) {
   ExplorationOptions options;
   options.definition = "waits";

@@ -31,6 +31,9 @@ WorkflowState rich_state() {
   charge.error = "refused";
   charge.timeouts = 7;
   charge.outcome_unknown = true;
+  charge.crashes = 8;
+  charge.compensation_crashes = 9;
+  charge.released = true;
   s.steps["ship"].status = StepStatus::failed;
   s.steps["pending"];  // all defaults but the status name
   s.choices["route"] = 1;
@@ -72,6 +75,9 @@ std::string generated_snapshot(const WorkflowState& s, uint64_t epoch) {
     rec->set_error(r.error);
     rec->set_timeouts(r.timeouts);
     rec->set_outcome_unknown(r.outcome_unknown);
+    rec->set_crashes(r.crashes);
+    rec->set_compensation_crashes(r.compensation_crashes);
+    rec->set_released(r.released);
   }
   for (const auto& [path, branch] : s.choices) {
     auto* entry = m.add_choices();
@@ -133,6 +139,11 @@ TEST(SnapshotFormat, EverySnapshotFieldRoundTrips) {
   EXPECT_EQ(charge.timeouts, 7);
   EXPECT_TRUE(charge.outcome_unknown);
   EXPECT_FALSE(back->steps.at("ship").outcome_unknown);
+  EXPECT_EQ(charge.crashes, 8);
+  EXPECT_EQ(charge.compensation_crashes, 9);
+  EXPECT_TRUE(charge.released);
+  EXPECT_EQ(back->steps.at("ship").crashes, 0);
+  EXPECT_FALSE(back->steps.at("ship").released);
   EXPECT_EQ(back->steps.at("pending").status, StepStatus::pending);
   EXPECT_EQ(back->choices, s.choices);
   EXPECT_EQ(back->completed, s.completed);

@@ -30,10 +30,17 @@ enum class ChaosKind {
   crash,       // the workflow instance actor crashes when the attempt's result arrives, before or
                // after committing it (crash_point); its supervisor restarts it from the snapshot
   drop_reply,  // the handler runs (its effect happens), its reply is lost: the step times out
+  // The handler runs (its effect happens), then the process dies before its result is committed,
+  // as if the handler had crashed it: a node aborts (std::abort); an engine whose
+  // EngineOptions::on_chaos_process_crash is set calls that instead (the failure-point explorer
+  // drops the engine and recovers a new one on the same store). Whoever resumes the workflow
+  // counts the attempt as a process death (EngineOptions::crash_attempts_max).
+  crash_process,
 };
-inline constexpr std::array<ChaosKind, 5> kChaosKinds = {ChaosKind::fail, ChaosKind::delay, ChaosKind::hang,
-                                                         ChaosKind::crash, ChaosKind::drop_reply};
-std::string_view to_string(ChaosKind kind);  // "fail", "delay", "hang", "crash", "drop_reply"
+inline constexpr std::array<ChaosKind, 6> kChaosKinds = {ChaosKind::fail,  ChaosKind::delay,      ChaosKind::hang,
+                                                         ChaosKind::crash, ChaosKind::drop_reply, ChaosKind::crash_process};
+// "fail", "delay", "hang", "crash", "drop_reply", "crash_process"
+std::string_view to_string(ChaosKind kind);
 std::optional<ChaosKind> parse_chaos_kind(std::string_view text);
 
 enum class CrashPoint {
@@ -131,7 +138,7 @@ struct ChaosCounts {
 // Chaos configs in YAML (config/workflows/README.md, "Chaos policies"):
 //   seed: 42
 //   policies:
-//     - kind: fail            # fail | delay | hang | crash | drop_reply
+//     - kind: fail            # fail | delay | hang | crash | drop_reply | crash_process
 //       probability: 0.1      # default 1
 //       workflow: order_saga  # targets, all optional: workflow, step, handler, service, phase, attempt
 //       step: charge_payment

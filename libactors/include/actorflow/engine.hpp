@@ -45,6 +45,12 @@ struct EngineOptions {
   int instance_restarts_max = 3;           // an instance crashing more often than this...
   Millis instance_restart_period{60'000};  // ...within this period is dead-lettered
   int breaker_waits_max = 1'000;           // a step denied this often by its breaker fails
+  // A step (or compensation) in flight when its process died this many times in a row is not
+  // run again: it fails for good with "the process died while this step ran" (the strategy then
+  // compensates or dead-letters). Each such death counts as a failed attempt, as a timeout does.
+  // The count is in the snapshot, so in a cluster it follows the workflow from node to node.
+  // At least 1 (the constructor throws std::invalid_argument otherwise).
+  int crash_attempts_max = 2;
   uint64_t seed = 0;                       // jitter randomness; 0 = from the clock
   int scheduler_threads = 0;               // actor scheduler threads; 0 = one per core
   // How idle scheduler threads wait for work. sharing: one queue, an idle thread sleeps until a
@@ -64,6 +70,11 @@ struct EngineOptions {
   // Faults to inject into the step path (actorflow/chaos.hpp); none by default. The constructor
   // throws std::invalid_argument naming every problem of an unusable config.
   ChaosConfig chaos;
+  // What a chaos crash_process fault does once the attempt's handler ran; unset: std::abort().
+  // For tests that simulate the process's death (the failure-point explorer drops the engine and
+  // recovers a new one on the same store). Called on a step worker; must return quickly. The
+  // attempt never answers.
+  std::function<void()> on_chaos_process_crash;
   // Called once for each workflow that ends here (completed, failed, compensated, dead-lettered),
   // after its final state is durable. It runs on an engine thread: it must return quickly, and
   // must not block nor call Engine methods that wait. For monitors and load drivers.
@@ -151,6 +162,9 @@ class Engine {
   // Every registered breaker and its state, by service.
   std::vector<std::pair<std::string, BreakerState>> breakers() const;
   EngineMetrics metrics() const;
+  // The latest workflows resumed here after their process died while one of their steps ran
+  // (at most kCrashRecoveriesKept, newest last): what /healthz shows of a crash loop.
+  std::vector<CrashRecovery> crash_recoveries() const;
 
   // Before shutdown: stops taking work (start, signal, cancel, retry and schedules are refused or
   // held; steps not yet started stay as they are in the store, to be dispatched by the next

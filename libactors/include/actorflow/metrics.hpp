@@ -33,6 +33,19 @@ struct StepMetrics {
   uint64_t timed_out = 0;
 };
 
+// A workflow resumed after its process died while one of its steps (or compensations) ran.
+struct CrashRecovery {
+  std::string workflow_id;
+  std::string step;           // the step's path
+  bool compensation = false;  // its compensation was what ran
+  int crashes = 0;            // process deaths in a row while it ran, this one included
+  int crashes_max = 0;        // EngineOptions::crash_attempts_max: at this count it is not run again
+  int64_t at_ms = 0;
+  // "recovered after a crash while step X of workflow Y ran (n of max)"
+  std::string text() const;
+};
+inline constexpr size_t kCrashRecoveriesKept = 16;
+
 struct EngineMetrics {
   std::vector<std::pair<WorkflowStatus, uint64_t>> workflows_by_status;  // from the store
   std::map<std::string, StepMetrics> steps;                              // by handler
@@ -40,6 +53,9 @@ struct EngineMetrics {
   uint64_t step_retries = 0;        // attempts scheduled again after a failure (steps and compensations)
   uint64_t instance_restarts = 0;   // instance actors respawned after a crash
   uint64_t dead_letter_retries = 0; // Engine::retry_dead_letter calls that reopened a workflow
+  // Steps and compensations found in flight when their workflow was resumed after its process
+  // died (each counted as a failed attempt; see EngineOptions::crash_attempts_max)
+  uint64_t crash_suspected_steps = 0;
   size_t running_instances = 0;     // instance actors alive now
   ChaosCounts chaos_injected;       // faults injected by chaos policies, by kind
   std::vector<std::pair<std::string, BreakerState>> breakers;  // by service

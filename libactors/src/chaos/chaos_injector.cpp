@@ -3,7 +3,11 @@
 #include "workflow/engine_core.hpp"
 #include "workflow/step_worker_pool.hpp"
 
+#include <actorflow/logging.hpp>
+
 #include <caf/all.hpp>
+
+#include <cstdlib>
 
 namespace actorflow {
 
@@ -90,6 +94,24 @@ void arm_chaos_job(Engine::Core& core, StepJob& job, const ChaosFault& fault) {
       break;
     }
     case ChaosKind::crash: return;  // the instance crashes itself (WorkflowRunner::crash_if_planned)
+    case ChaosKind::crash_process: {
+      // The result never leaves the step worker: the process dies first (or its owner says it did).
+      auto die = core.options.on_chaos_process_crash;
+      const std::string what = job.context->workflow_id() + "/" + job.path;
+      faulty = [chaos, call, die, what](const StepContext& context, CompleteFn) {
+        call(context, [chaos, die, what](StepOutcome) {
+          chaos->count(ChaosKind::crash_process);
+          if (die) {
+            die();
+            return;
+          }
+          log_json(spdlog::level::critical, {{"event", "chaos_process_crash"}, {"detail", "chaos: the process dies after " + what + " ran"}});
+          logger()->flush();
+          std::abort();
+        });
+      };
+      break;
+    }
   }
   job.handler = nullptr;
   job.async_handler = std::make_shared<const AsyncHandler>(std::move(faulty));

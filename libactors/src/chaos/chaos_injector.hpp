@@ -32,7 +32,7 @@ class ChaosInjector {
   std::array<std::atomic<uint64_t>, kChaosKinds.size()> counts_{};
 };
 
-// Makes `job` suffer `fault` (kinds fail, delay, hang, drop_reply; a crash is the instance's
+// Makes `job` suffer `fault` (kinds fail, delay, hang, drop_reply, crash_process; a crash is the instance's
 // business): its handler is replaced by one that calls the real one (or not) and answers (or
 // not) as the fault says, on the step worker, when the job runs.
 void arm_chaos_job(Engine::Core& core, StepJob& job, const ChaosFault& fault);

@@ -15,6 +15,7 @@ constexpr EnumNames<ChaosKind, kChaosKinds.size()> kKindNames{{
     {ChaosKind::hang, "hang"},
     {ChaosKind::crash, "crash"},
     {ChaosKind::drop_reply, "drop_reply"},
+    {ChaosKind::crash_process, "crash_process"},
 }};
 constexpr EnumNames<CrashPoint, 2> kCrashPointNames{{
     {CrashPoint::before_commit, "before_commit"},
@@ -117,6 +118,7 @@ std::string ChaosFault::describe() const {
                                                               : "crash after the result is committed";
       break;
     case ChaosKind::drop_reply: what = "drop the reply"; break;
+    case ChaosKind::crash_process: what = "crash the process after the handler ran"; break;
   }
   return what + ", chaos policy " + std::to_string(policy_index + 1);
 }

@@ -10,7 +10,7 @@
 namespace actorflow {
 namespace {
 
-constexpr std::string_view kKindsExpected = "fail, delay, hang, crash, drop_reply";
+constexpr std::string_view kKindsExpected = "fail, delay, hang, crash, drop_reply, crash_process";
 constexpr int64_t kAttemptMax = 1'000'000;
 
 // Reads the value of `key` as one of a fixed set of words; reports anything else.

@@ -11,6 +11,7 @@ std::string_view to_string(FaultVariant variant) {
     case FaultVariant::crash_after_commit: return "crash after commit";
     case FaultVariant::hang: return "hang";
     case FaultVariant::drop_reply: return "drop the reply";
+    case FaultVariant::crash_process: return "crash the process";
   }
   return "unknown";
 }
@@ -39,6 +40,7 @@ ChaosPolicy Fault::policy(const std::string& definition) const {
       break;
     case FaultVariant::hang: policy.kind = ChaosKind::hang; break;
     case FaultVariant::drop_reply: policy.kind = ChaosKind::drop_reply; break;
+    case FaultVariant::crash_process: policy.kind = ChaosKind::crash_process; break;
   }
   return policy;
 }

@@ -25,6 +25,10 @@ bool compensation_started(const WorkflowState& state) {
 
 // Turns a dead-lettered state back into one an instance runs on; says what runs again.
 std::string reopen(WorkflowState& state) {
+  // Nothing of it runs now: what its snapshot shows in flight is dispatched again without being
+  // counted as a crash.
+  for (auto& [path, step] : state.steps)
+    if (step.status == StepStatus::running || step.status == StepStatus::compensating) step.released = true;
   auto failed = state.steps.find(state.failed_step);
   if (failed != state.steps.end() && failed->second.status == StepStatus::failed && !compensation_started(state)) {
     // The step that failed for good runs again, with a fresh retry budget; siblings it cancelled too.
@@ -33,6 +37,7 @@ std::string reopen(WorkflowState& state) {
     rec.failures = 0;
     rec.timeouts = 0;
     rec.retry_at_ms = 0;
+    rec.crashes = 0;
     rec.error.clear();
     // A step that timed out was listed for compensation; it is not completed now.
     auto& completed = state.completed;
@@ -48,7 +53,10 @@ std::string reopen(WorkflowState& state) {
   if (!state.failed_step.empty()) {
     // Compensation failed (or the instance crashed while compensating): it goes on.
     for (auto& [path, step] : state.steps)
-      if (step.status == StepStatus::compensating) step.compensation_failures = 0;
+      if (step.status == StepStatus::compensating) {
+        step.compensation_failures = 0;
+        step.compensation_crashes = 0;
+      }
     state.status = WorkflowStatus::compensating;
     return "compensation goes on, with a fresh retry budget";
   }

@@ -210,6 +210,8 @@ Engine::Engine(EngineOptions options) : core_(std::make_shared<Core>()) {
   check_durability(*core.store, options.durability);
   core.rng.seed(options.seed != 0 ? options.seed : static_cast<uint64_t>(core.clock->now_ms()));
   if (auto chaos = core.chaos->configure(options.chaos); !chaos) throw std::invalid_argument(chaos.message());
+  if (options.crash_attempts_max < 1)
+    throw std::invalid_argument("crash_attempts_max must be at least 1, not " + std::to_string(options.crash_attempts_max));
   configure_scheduler(core.config, options);
   core.options = std::move(options);
   configure_cluster(core);  // before the actor system: the middleman is a module of it

@@ -13,6 +13,7 @@
 #include <caf/message.hpp>
 
 #include <atomic>
+#include <deque>
 #include <condition_variable>
 #include <variant>
 #include <map>
@@ -79,9 +80,13 @@ struct Engine::Core : std::enable_shared_from_this<Engine::Core> {
     std::atomic<uint64_t> step_retries{0};
     std::atomic<uint64_t> instance_restarts{0};
     std::atomic<uint64_t> dead_letter_retries{0};
+    std::atomic<uint64_t> crash_suspected_steps{0};
+    std::deque<CrashRecovery> crash_recoveries;  // the latest kCrashRecoveriesKept (under mutex)
 
     void step_finished(const std::string& handler, bool ok, int64_t duration_ms);
     void step_timed_out(const std::string& handler);
+    // Counts it, keeps it for Engine::crash_recoveries and logs it (warn, "step_crash_recovered").
+    void crash_recovered(CrashRecovery recovery);
   } counters;
 
   std::mutex retry_mutex;  // one dead-letter retry at a time: two must not both reopen a workflow

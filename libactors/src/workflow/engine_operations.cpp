@@ -13,9 +13,6 @@
 #include <algorithm>
 #include <chrono>
 
-#include <algorithm>
-#include <chrono>
-
 namespace actorflow {
 
 void LatencyHistogram::observe(double ms) {
@@ -68,9 +65,26 @@ EngineMetrics Engine::metrics() const {
   metrics.step_retries = counters.step_retries.load();
   metrics.instance_restarts = counters.instance_restarts.load();
   metrics.dead_letter_retries = counters.dead_letter_retries.load();
+  metrics.crash_suspected_steps = counters.crash_suspected_steps.load();
   metrics.chaos_injected = core_->chaos->counts();
   return metrics;
 }
+
+namespace {
+
+// The process ends in order: every step still in flight (queued, abandoned, or dispatched after
+// the drain began) is marked released in its snapshot, so the next owner runs it again without
+// counting a crash. Bounded by kReleaseWait beyond the drain's deadline: these are small writes.
+void release_steps_in_flight(Engine::Core& core) {
+  constexpr std::chrono::milliseconds kReleaseWait{2'000};
+  caf::scoped_actor self{*core.system};
+  bool asked = false;
+  self->request(core.supervisor, kReleaseWait, release_atom::value)
+      .receive([&](bool) { asked = true; }, [&](caf::error&) {});
+  if (asked) core.commits_pending->wait_idle(std::chrono::steady_clock::now() + kReleaseWait);
+}
+
+}  // namespace
 
 // Steps first: once none runs, every result is in (or on its way to) an instance's mailbox; a
 // ping through the supervisor passes behind them, so their commits are sent; then those are awaited.
@@ -94,6 +108,7 @@ Engine::DrainReport Engine::drain(Millis deadline) {
   }
   report.complete = settled && core.commits_pending->wait_idle(until);
   report.steps_abandoned = core.steps_running->value();
+  release_steps_in_flight(core);
   report.waited_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
   log_json(report.complete ? spdlog::level::info : spdlog::level::warn,

@@ -4,7 +4,8 @@
 // only its own thread. A worker that finds the queue empty sleeps; one is woken only when a job
 // arrives and no awake worker is about to take it: under load they run job after job without a
 // context switch each. At most `queue_max` jobs wait; beyond that a job fails at once
-// (retryably) with a message naming the limit.
+// (retryably) with a message naming the limit. Suspect jobs (StepJob::suspect: their step was in
+// flight when a process died) wait in a queue of their own and run one at a time.
 #include "workflow/activity_gauge.hpp"
 #include "workflow/messages.hpp"
 
@@ -18,7 +19,7 @@
 
 namespace actorflow {
 
-class StepWorkerPool {
+class StepWorkerPool : public std::enable_shared_from_this<StepWorkerPool> {
  public:
   // Every handler running is held in `running` (an async one until it completes).
   StepWorkerPool(int workers, int queue_max, std::shared_ptr<ActivityGauge> running);
@@ -39,6 +40,12 @@ class StepWorkerPool {
 
  private:
   void work();
+  // True when a worker may take a job now (under mutex_); `until` is set when a suspect waits
+  // only for the running one's hold to pass.
+  bool job_takeable(std::chrono::steady_clock::time_point& until) const;
+  StepJob take_job();  // under mutex_, job_takeable
+  // The suspect job `token` ended (its handler returned or called back): the next may run.
+  void suspect_ended(uint64_t token);
 
   const int queue_max_;
   std::shared_ptr<ActivityGauge> running_;
@@ -46,6 +53,10 @@ class StepWorkerPool {
   std::condition_variable job_waiting_;
   std::condition_variable queue_emptied_;
   std::deque<StepJob> queue_;
+  std::deque<StepJob> suspects_;
+  uint64_t suspect_running_ = 0;  // the token of the suspect job running (0: none)
+  uint64_t suspect_tokens_ = 0;
+  std::chrono::steady_clock::time_point suspect_hold_until_;
   int sleeping_ = 0;  // workers waiting for a job
   int waking_ = 0;    // of those, notified and not yet awake
   bool draining_ = false;

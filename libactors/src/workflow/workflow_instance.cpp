@@ -47,6 +47,13 @@ caf::behavior running_instance(Self* self, const std::string& workflow_id) {
       },
       [=](signal_atom) { self->state.runner->on_signal_notice(); },
       [=](ping_atom) { return true; },
+      [=](suspect_atom, const std::string& path, uint64_t token, SuspectStart& start) {
+        self->state.runner->on_suspect_turn(path, token, std::move(start));
+      },
+      [=](release_atom) {
+        self->state.runner->release_for_drain();
+        return true;
+      },
       [=](passivate_atom, uint64_t idle_token) {
         if (self->state.runner->on_passivate_check(idle_token)) self->quit();
       },

@@ -93,11 +93,19 @@ bool WorkflowRunner::load(const std::string& workflow_id, InstanceStart start, s
     const Node& node = *node_it->second;
     switch (rec.status) {
       case StepStatus::running:
+        if (died_in_flight(start, node, rec, false)) {
+          step_died(node);
+          break;
+        }
         record("step_redispatched", path, rec.attempts + 1);
         rec.outcome_unknown = true;  // the attempt of the instance that died may have taken effect
         start_step(node);
         break;
       case StepStatus::compensating:
+        if (died_in_flight(start, node, rec, true)) {
+          compensation_died(node);
+          break;
+        }
         record("compensation_redispatched", path, rec.compensation_attempts + 1);
         start_compensation(node);
         break;
@@ -252,12 +260,14 @@ void WorkflowRunner::handle_failure() {
 // ---- steps ----------------------------------------------------------------------------------
 
 void WorkflowRunner::start_step(const Node& node) {
-  state_.steps[node.path].status = StepStatus::running;
+  auto& rec = state_.steps[node.path];
+  rec.status = StepStatus::running;
   const uint64_t token = new_flight(node.path);
   if (node.step.breaker.empty() || node.kind == Node::Kind::child) {
     dispatch(node, false);
     return;
   }
+  rec.released = true;  // waiting for its breaker's permit: no handler runs it yet
   caf::actor breaker = core_.find_breaker(node.step.breaker);
   const std::string path = node.path;
   after_dispatch(path, token, [this, breaker, path, token] {
@@ -298,6 +308,10 @@ void WorkflowRunner::on_permit(const std::string& path, uint64_t token, const Br
 void WorkflowRunner::dispatch(const Node& node, bool compensation) {
   auto& rec = state_.steps[node.path];
   int attempt = compensation ? ++rec.compensation_attempts : ++rec.attempts;
+  // Held back (hand-over), left queued (drain), or a suspect waiting for its turn (it commits
+  // when it runs: on_suspect_turn): no handler runs it yet.
+  const bool suspect = (compensation ? rec.compensation_crashes : rec.crashes) > 0;
+  rec.released = handing_off_ || core_.draining || suspect;
   auto& flight = in_flight_[node.path];
   flight.dispatched_ms = core_.clock->now_ms();
   flight.sent = false;  // a breaker's permit came back: what is sent now is the job
@@ -342,6 +356,9 @@ void WorkflowRunner::dispatch(const Node& node, bool compensation) {
   job.reply_to = me;
   job.path = path;
   job.token = token;
+  job.suspect = suspect;
+  job.suspect_hold = timeout_of(node);
+  if (suspect) job.announce = announce_suspect(path, token, timeout_of(node));
   job.handler = core_.find_sync_handler(handler_name);
   if (!job.handler) {
     job.async_handler = core_.find_async_handler(handler_name);
@@ -364,6 +381,8 @@ void WorkflowRunner::on_step_done(const std::string& path, uint64_t token, StepO
   const int64_t duration_ms = core_.clock->now_ms() - flight->second.dispatched_ms;
   if (status == StepStatus::running || status == StepStatus::compensating)
     core_.counters.step_finished(handler_label(node, status == StepStatus::compensating), outcome.ok, duration_ms);
+  if (status == StepStatus::running) state_.steps[path].crashes = 0;  // an answer: the deaths in a row end
+  if (status == StepStatus::compensating) state_.steps[path].compensation_crashes = 0;
   if (status == StepStatus::running) {
     if (!node.step.breaker.empty() && node.kind == Node::Kind::step) {
       caf::actor breaker = core_.find_breaker(node.step.breaker);
@@ -466,7 +485,8 @@ void WorkflowRunner::step_succeeded(const Node& node, Json output, int64_t durat
   advance();
 }
 
-void WorkflowRunner::step_failed(const Node& node, const StepOutcome& outcome, int64_t duration_ms) {
+void WorkflowRunner::step_failed(const Node& node, const StepOutcome& outcome, int64_t duration_ms,
+                                 bool then_advance) {
   auto& rec = state_.steps[node.path];
   ++rec.failures;
   rec.error = outcome.error;
@@ -499,7 +519,7 @@ void WorkflowRunner::step_failed(const Node& node, const StepOutcome& outcome, i
     state_.error = "step '" + node.path + "' failed after " + std::to_string(rec.attempts) +
                    (rec.attempts == 1 ? " attempt: " : " attempts: ") + outcome.error;
   }
-  advance();
+  if (then_advance) advance();
 }
 
 void WorkflowRunner::schedule_retry(const Node& node, Millis delay, TimerKind kind) {
@@ -546,12 +566,13 @@ void WorkflowRunner::compensation_succeeded(const Node& node, int64_t duration_m
   compensate_next();
 }
 
-void WorkflowRunner::compensation_failed(const Node& node, const std::string& error, int64_t duration_ms) {
+void WorkflowRunner::compensation_failed(const Node& node, const std::string& error, int64_t duration_ms,
+                                         bool retryable) {
   auto& rec = state_.steps[node.path];
   ++rec.compensation_failures;
   rec.error = error;
   const RetryPolicy& policy = retry_of(node);
-  if (rec.compensation_failures <= policy.retries_max) {
+  if (retryable && rec.compensation_failures <= policy.retries_max) {
     Millis delay = core_.jittered_delay(policy, rec.compensation_failures);
     ++core_.counters.step_retries;
     record("compensation_retrying", node.path, rec.compensation_attempts, "compensating", "compensation-wait",
@@ -695,6 +716,11 @@ void WorkflowRunner::quit_if_handed_off() {
   if (commits_in_flight_ > 0) return;
   for (const auto& [path, flight] : in_flight_)
     if (flight.sent) return;  // its result is still to come
+  // What is still in flight was held back: the new owner dispatches it, and must not count a crash.
+  if (release_in_flight()) {
+    commit();  // its acknowledgement comes back here
+    return;
+  }
   self_->quit();
 }
 

@@ -40,6 +40,9 @@ class WorkflowRunner {
   void on_repeated_start(StartRequest request);
 
   void on_step_done(const std::string& path, uint64_t token, StepOutcome outcome);
+  // A suspect job's turn came on a step worker (workflow_crash_recovery.cpp): commits that it
+  // runs now, then lets it run.
+  void on_suspect_turn(const std::string& path, uint64_t token, SuspectStart start);
   void on_timer(const std::string& path, uint64_t token, TimerKind kind);
   void on_child_done(const std::string& path);
   // The inbox grew: reads the new signals and lets waiting nodes take them.
@@ -52,6 +55,10 @@ class WorkflowRunner {
   // The workflow's shard goes to another node: start nothing more, let the steps already sent
   // finish and be committed, then stop (the supervisor bounds how long this may take).
   void begin_handoff();
+  // The engine drained (Engine::drain) and the process is about to end in order: the steps in
+  // flight are marked released and committed, so that the next owner does not count their
+  // attempts as crashes.
+  void release_for_drain();
 
  private:
   enum class Progress { done, waiting };
@@ -75,7 +82,8 @@ class WorkflowRunner {
   void on_permit(const std::string& path, uint64_t token, const BreakerPermit& permit);
   void dispatch(const Node& node, bool compensation);
   void step_succeeded(const Node& node, Json output, int64_t duration_ms);
-  void step_failed(const Node& node, const StepOutcome& outcome, int64_t duration_ms);
+  // `then_advance` false: the caller advances (a restore settling several steps first).
+  void step_failed(const Node& node, const StepOutcome& outcome, int64_t duration_ms, bool then_advance = true);
   void schedule_retry(const Node& node, Millis delay, TimerKind kind);
   void start_child(const std::string& path, const std::string& definition, const Json& input);
   // Cluster: asks the owner of the child's shard to start it (src/cluster/remote_child_start.cpp).
@@ -103,7 +111,21 @@ class WorkflowRunner {
   void compensate_next();
   void start_compensation(const Node& node);
   void compensation_succeeded(const Node& node, int64_t duration_ms);
-  void compensation_failed(const Node& node, const std::string& error, int64_t duration_ms);
+  // `retryable` false: it fails for good whatever its retry budget says.
+  void compensation_failed(const Node& node, const std::string& error, int64_t duration_ms, bool retryable = true);
+
+  // Crashes (workflow_crash_recovery.cpp). Whether the step's (or its compensation's) attempt in
+  // the snapshot ended with its process: loaded other than by an in-process restart, not
+  // released, run by a local handler (a child workflow or a remote step runs elsewhere).
+  bool died_in_flight(InstanceStart start, const Node& node, const StepRecord& rec, bool compensation) const;
+  // That attempt failed (outcome unknown): retried like a timeout, or at crash_attempts_max
+  // deaths in a row failed for good. Neither advances: load() does once every step is settled.
+  void step_died(const Node& node);
+  void compensation_died(const Node& node);
+  // StepJob::announce of a suspect job: asks this instance to commit its start, waits (at most `hold`).
+  std::function<bool()> announce_suspect(const std::string& path, uint64_t token, Millis hold);
+  // Marks every step in flight released; true when one was not yet (a commit is needed).
+  bool release_in_flight();
 
   // Chaos (src/chaos/runner_chaos.cpp): decides the attempt's fault and records it; the job
   // carries it, or a crash waits for the attempt's result.

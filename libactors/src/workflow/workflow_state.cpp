@@ -75,6 +75,9 @@ std::string encode_state(const WorkflowState& s, uint64_t epoch) {
     rec.text(8, r.error);
     rec.integer(9, r.timeouts);
     rec.integer(10, r.outcome_unknown ? 1 : 0);
+    rec.integer(11, r.crashes);
+    rec.integer(12, r.compensation_crashes);
+    rec.integer(13, r.released ? 1 : 0);
     entry_bytes.clear();
     wire::Writer entry(entry_bytes);
     entry.text(1, path);
@@ -144,6 +147,9 @@ std::optional<WorkflowState> decode_state(const std::string& bytes, std::string*
       rec.error = r.error();
       rec.timeouts = r.timeouts();
       rec.outcome_unknown = r.outcome_unknown();
+      rec.crashes = r.crashes();
+      rec.compensation_crashes = r.compensation_crashes();
+      rec.released = r.released();
       s.steps[path] = rec;  // a repeated path: the last one, as a map entry would be
     }
     for (const auto& signal : m.pending_signals())

@@ -39,6 +39,15 @@ struct StepRecord {
   // An attempt ended without an answer (it timed out, or it was running when its instance died):
   // it may have taken effect, so a step that then fails for good is compensated too.
   bool outcome_unknown = false;
+  // Process deaths in a row while an attempt of the step (of its compensation) was in flight: a
+  // step found running when its workflow is resumed elsewhere than by an in-process restart.
+  // Reset when an attempt ends with an answer; at EngineOptions::crash_attempts_max the step is
+  // not run again (workflow_crash_recovery.cpp).
+  int crashes = 0;
+  int compensation_crashes = 0;
+  // In flight, but the process let go of it in order (a drain or a hand-over): the next owner
+  // dispatches it again without counting a crash. Cleared by the next dispatch.
+  bool released = false;
 };
 
 struct PendingSignal {

@@ -137,7 +137,9 @@ void on_instance_down(Self* self, Engine::Core& core, const caf::down_msg& down)
 // Answers once every instance alive now has answered a ping: each has then handled every message
 // sent to it before (a drain's barrier: step results already sent are in their instances). An
 // instance found dead counts once its down_msg is handled, so its restart is spawned by then.
-caf::response_promise ping_instances(Self* self) {
+// `Ask` is ping_atom, or release_atom (each instance first lets go of its steps in flight).
+template <class Ask>
+caf::response_promise ask_instances(Self* self, Ask ask) {
   auto promise = self->make_response_promise();
   auto remaining = std::make_shared<size_t>(self->state.instances.size());
   if (*remaining == 0) promise.deliver(true);
@@ -145,7 +147,7 @@ caf::response_promise ping_instances(Self* self) {
     if (--*remaining == 0) promise.deliver(true);
   };
   for (auto& [id, instance] : self->state.instances)
-    self->request(instance, caf::infinite, ping_atom::value)
+    self->request(instance, caf::infinite, ask)
         .then([answered](bool) mutable { answered(); },
               [self, answered, address = instance.address()](caf::error&) mutable {
                 if (self->state.ids.count(address) == 0) answered();
@@ -242,7 +244,8 @@ caf::behavior workflow_supervisor(Self* self, Engine::Core* core) {
         if (self->state.instances.count(id) == 0) run_instance(self, *core, id, InstanceStart::rehydrated);
       },
       [=](state_atom) { return self->state.instances.size(); },
-      [=](ping_atom) -> caf::result<bool> { return ping_instances(self); },
+      [=](ping_atom a) -> caf::result<bool> { return ask_instances(self, a); },
+      [=](release_atom a) -> caf::result<bool> { return ask_instances(self, a); },
       [=](crash_atom a, const std::string& id) {
         auto it = self->state.instances.find(id);
         if (it != self->state.instances.end()) self->send(it->second, a);

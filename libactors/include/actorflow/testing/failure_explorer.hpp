@@ -42,6 +42,10 @@ enum class FaultVariant {
   crash_after_commit,   // the instance crashes once the result is durable, before what it causes leaves
   hang,                 // the handler is not called and never answers: the attempt times out
   drop_reply,           // the handler runs, its reply is lost: the attempt times out
+  // The handler runs, then the process dies with the attempt in flight: the run's engine is
+  // dropped and a new one (setup called again, same subject) recovers on the same store, which
+  // counts the attempt as a process death and retries it (EngineOptions::crash_attempts_max).
+  crash_process,
 };
 std::string_view to_string(FaultVariant variant);
 
@@ -120,7 +124,8 @@ struct ExplorationOptions {
   Millis run_real_time_max{30'000};    // real time per run before it counts as stuck
 };
 
-// One run's user side: made fresh for every run, destroyed after its engine.
+// One run's user side: made fresh for every run, destroyed after its engine. A crash_process
+// point calls setup again, for the engine that recovers the workflow, on the same subject.
 class ExplorationSubject {
  public:
   virtual ~ExplorationSubject() = default;
