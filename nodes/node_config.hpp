@@ -51,6 +51,17 @@ struct NodeConfig {
   Millis handoff_timeout{5'000};                  // cluster.handoff_timeout: 0ms..5m
   std::vector<std::string> remote_handlers;       // cluster.remote_handlers: run by other nodes
 
+  // http.allow_unauthenticated / http.tls / auth: (nodes/auth/; README "Security")
+  bool http_allow_unauthenticated = false;  // http.allow_unauthenticated: serve a non-loopback
+                                            // http.listen without auth.tokens_file (a warning is logged)
+  std::string http_tls_cert_file;           // http.tls.cert_file: PEM certificate (chain after it); with key_file
+  std::string http_tls_key_file;            // http.tls.key_file: PEM private key, unencrypted
+  std::string http_tls_client_ca_file;      // http.tls.client_ca_file: clients must present a certificate it signed
+  std::string auth_tokens_file;             // auth.tokens_file: `role name token` lines; empty: no tokens
+  std::vector<std::string> auth_open_routes{"/healthz"};  // auth.open_routes: of /healthz, /metrics
+  int auth_failed_attempts_max = 20;        // auth.failed_attempts_max: 1..1,000,000 per client address
+  Millis auth_failed_attempts_window{60'000};  // auth.failed_attempts_window: 1s..1d
+
   // store: one spec as actorflow::open_store takes it
   std::string store = "sqlite:actorflow.db";  // store
 
