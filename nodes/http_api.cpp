@@ -410,10 +410,12 @@ HttpReply HttpApi::authorized_handle(const httplib::Request& req, httplib::Respo
     if (check.status == 429) res.set_header("Retry-After", std::to_string((check.retry_after.count() + 999) / 1000));
   }
   if (auth::is_state_changing(req.method)) {
-    const std::string started_id =
-        reply.content_type.empty() && reply.body.is_object() && reply.body.contains("id") && reply.body["id"].is_string()
-            ? reply.body["id"].get<std::string>()
-            : "";
+    // A start names its workflow in the body, not the path: the reply says which it was.
+    const bool start = check.rule.route == "POST /v1/workflows";
+    const std::string started_id = start && reply.content_type.empty() && reply.body.is_object() &&
+                                           reply.body.contains("id") && reply.body["id"].is_string()
+                                       ? reply.body["id"].get<std::string>()
+                                       : "";
     auth::log_api_call(check.rule, check.caller ? &*check.caller : nullptr, req.remote_addr, reply.status, started_id);
   }
   return reply;
