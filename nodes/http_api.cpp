@@ -1,5 +1,6 @@
 #include "http_api.hpp"
 
+#include "auth/api_audit.hpp"
 #include "definition_routes.hpp"
 #include "prometheus_text.hpp"
 #include "query_params.hpp"
@@ -249,6 +250,11 @@ bool percent_decode(const std::string& text, std::string& out) {
 HttpApi::HttpApi(Engine& engine, HttpApiOptions options) : engine_(engine), options_(options) {}
 
 HttpReply HttpApi::handle(const std::string& method, const std::string& target, const std::string& body) const {
+  return handle(method, target, body, auth::Caller{});
+}
+
+HttpReply HttpApi::handle(const std::string& method, const std::string& target, const std::string& body,
+                          const auth::Caller& caller) const {
   if (body.size() > options_.body_bytes_max)
     return error_reply(413, "request body of " + std::to_string(body.size()) + " bytes exceeds body_bytes_max (" +
                                 std::to_string(options_.body_bytes_max) + ")");
@@ -270,6 +276,9 @@ HttpReply HttpApi::handle(const std::string& method, const std::string& target, 
     return HttpReply{200, kPrometheusContentType, render_prometheus(engine_.metrics(), options_.node_id)};
   if (engine_.draining() && (method == "POST" || method == "DELETE")) return error_reply(503, "node is draining");
 
+  if (route("GET", {"v1", "whoami"}))
+    return HttpReply{200, Json{{"name", caller.name}, {"role", std::string(auth::to_string(caller.role))},
+                               {"authenticated", caller.authenticated}}};
   if (route("GET", {"v1", "workflows"})) return list_workflows(engine_, target);
   if (route("GET", {"v1", "definitions"})) return list_definitions(engine_);
   if (route("POST", {"v1", "definitions"})) {
@@ -320,6 +329,7 @@ HttpReply HttpApi::handle(const std::string& method, const std::string& target, 
   if (route("POST", {"v1", "workflows", "{}", "signals", "{}"})) {
     Json payload;
     if (auto err = parse_object(body, true, payload)) return *err;
+    if (caller.authenticated && !payload.contains("by")) payload["by"] = caller.name;
     if (auto err = check_live(engine_, p[0])) return *err;
     Status status = engine_.signal(p[0], p[1], std::move(payload));
     if (!status) {
@@ -332,7 +342,7 @@ HttpReply HttpApi::handle(const std::string& method, const std::string& target, 
   if (route("POST", {"v1", "workflows", "{}", "cancel"})) {
     Json request;
     if (auto err = parse_object(body, true, request)) return *err;
-    std::string by = "http-api", reason;
+    std::string by = caller.name, reason;
     if (auto err = string_field(request, "by", false, by)) return *err;
     if (auto err = string_field(request, "reason", false, reason)) return *err;
     if (auto err = check_live(engine_, p[0])) return *err;
@@ -347,7 +357,7 @@ HttpReply HttpApi::handle(const std::string& method, const std::string& target, 
   if (route("POST", {"v1", "workflows", "{}", "retry"})) {
     Json request;
     if (auto err = parse_object(body, true, request)) return *err;
-    std::string by = "http-api";
+    std::string by = caller.name;
     if (auto err = string_field(request, "by", false, by)) return *err;
     auto info = engine_.query(p[0]);
     if (!info) return error_reply(404, "no such workflow: '" + p[0] + "'");
@@ -401,10 +411,41 @@ HttpReply HttpApi::handle(const std::string& method, const std::string& target, 
                               " (a '/' inside a workflow or schedule id must be sent as %2F)");
 }
 
+HttpReply HttpApi::authorized_handle(const httplib::Request& req, httplib::Response& res) const {
+  std::vector<std::string> segments;
+  std::string bad;
+  if (!split_path(req.target, segments, bad)) segments.clear();  // handle() answers 400; the check needs a role
+  auth::AuthCheck check;
+  if (options_.authorizer) {
+    check = options_.authorizer->check(req.method, segments, req.get_header_value("Authorization"), req.remote_addr);
+  } else {
+    check.rule = auth::route_rule(req.method, segments);
+    check.caller = auth::Caller{};
+  }
+  HttpReply reply;
+  if (check.caller) {
+    reply = handle(req.method, req.target, req.body, *check.caller);
+  } else {
+    reply = HttpReply{check.status, check.body};
+    if (check.status == 401) res.set_header("WWW-Authenticate", "Bearer realm=\"actorflow\"");
+    if (check.status == 429) res.set_header("Retry-After", std::to_string((check.retry_after.count() + 999) / 1000));
+  }
+  if (auth::is_state_changing(req.method)) {
+    // A start names its workflow in the body, not the path: the reply says which it was.
+    const bool start = check.rule.route == "POST /v1/workflows";
+    const std::string started_id = start && reply.content_type.empty() && reply.body.is_object() &&
+                                           reply.body.contains("id") && reply.body["id"].is_string()
+                                       ? reply.body["id"].get<std::string>()
+                                       : "";
+    auth::log_api_call(check.rule, check.caller ? &*check.caller : nullptr, req.remote_addr, reply.status, started_id);
+  }
+  return reply;
+}
+
 void HttpApi::bind(httplib::Server& server) const {
   server.set_payload_max_length(options_.body_bytes_max);
   auto serve = [this](const httplib::Request& req, httplib::Response& res) {
-    HttpReply reply = handle(req.method, req.target, req.body);
+    HttpReply reply = authorized_handle(req, res);
     res.status = reply.status;
     if (reply.status == 503) res.set_header("Retry-After", std::to_string(kRetryAfterSeconds));
     if (reply.content_type.empty()) res.set_content(reply.body.dump(), "application/json");

@@ -36,6 +36,12 @@
 //                                                   "step","compensation","crashes","crash_attempts_max",
 //                                                   "at_ms","detail"}] when workflows were resumed here after
 //                                                   their process died while a step ran (the latest 16)
+//   GET    /v1/whoami                           -> {"name","role","authenticated"}: who the token says the caller is
+//
+// With an authorizer (auth.tokens_file, nodes/auth/authorizer.hpp) every request is checked before
+// routing: 401/403/429 {"error","required_role"}; the role each route needs is in
+// nodes/auth/route_roles.cpp. The `by` of cancel and retry, and of a signal whose payload names
+// none, is the token's name. Every state-changing request is logged as an `api_call` event.
 //
 // While the engine drains (Engine::drain), every POST and DELETE is refused with 503
 // {"error":"node is draining"}; reads go on. On a cluster node every call may be made to any node:
@@ -45,6 +51,8 @@
 // Path parameters are percent-decoded one segment at a time, from the raw request target: a
 // workflow id holding '/' is sent with it encoded ("run-1%2Forder-0001"); an unencoded '/' splits
 // segments and the route does not match (404).
+#include "auth/authorizer.hpp"
+
 #include <actorflow/engine.hpp>
 #include <actorflow/json.hpp>
 
@@ -54,6 +62,8 @@
 
 namespace httplib {
 class Server;
+struct Request;
+struct Response;
 }
 
 namespace actorflow::node {
@@ -62,6 +72,7 @@ struct HttpApiOptions {
   size_t body_bytes_max = 1 << 20;  // a larger request body is refused with 413
   std::string node_id;              // labels /metrics (actorflow_node_info) when set
   std::string definitions_dir;      // POST /v1/definitions saves there (the node's workflows_dir); empty: not saved
+  auth::Authorizer* authorizer = nullptr;  // checks every request bound by bind(); null: none (must outlive the API)
 };
 
 // What a route answers: an HTTP status and a JSON body, or (when content_type is set) `text`.
@@ -86,6 +97,9 @@ class HttpApi {
   // "?query"), still percent-encoded. Never throws for bad input (4xx replies); an exception from
   // the engine propagates. Thread-safe.
   HttpReply handle(const std::string& method, const std::string& target, const std::string& body) const;
+  // The same for an authenticated `caller` (its name is the default `by`; whoami answers it).
+  HttpReply handle(const std::string& method, const std::string& target, const std::string& body,
+                   const auth::Caller& caller) const;
 
   // Registers the routes on `server` (GET/POST/DELETE under /v1/, /healthz and /metrics), plus an error
   // handler that turns any empty 4xx/5xx reply into JSON and an exception handler that answers
@@ -94,6 +108,9 @@ class HttpApi {
   void bind(httplib::Server& server) const;
 
  private:
+  // handle() behind the authorizer's check (when there is one), and the audit line.
+  HttpReply authorized_handle(const httplib::Request& req, httplib::Response& res) const;
+
   Engine& engine_;
   HttpApiOptions options_;
 };

@@ -28,9 +28,12 @@ constexpr size_t kNodeIdCharsMax = 64;
 
 using Keys = std::span<const std::string_view>;
 
-constexpr std::string_view kTopKeys[]{"node", "http", "cluster", "store", "defaults", "engine", "log", "chaos"};
+constexpr std::string_view kTopKeys[]{"node", "http", "cluster", "store", "defaults", "engine", "log", "chaos", "auth"};
 constexpr std::string_view kNodeKeys[]{"id", "workflows_dir", "drain_timeout", "plugins"};
-constexpr std::string_view kHttpKeys[]{"listen"};
+constexpr std::string_view kHttpKeys[]{"listen", "allow_unauthenticated", "tls"};
+constexpr std::string_view kHttpTlsKeys[]{"cert_file", "key_file", "client_ca_file"};
+constexpr std::string_view kAuthKeys[]{"tokens_file", "open_routes", "failed_attempts_max", "failed_attempts_window"};
+constexpr std::string_view kOpenableRoutes[]{"/healthz", "/metrics"};
 constexpr std::string_view kClusterKeys[]{"enabled",      "listen",        "advertise",       "shards",
                                           "lease_ttl",    "heartbeat_interval", "peer_timeout", "route_timeout",
                                           "handoff_timeout", "outage_grace", "remote_handlers", "tls", "allow_insecure",
@@ -558,6 +561,54 @@ void read_store(Loader& loader, const Value* v, NodeConfig& config) {
   loader.duration(find(store, "wait_max"), config.store_wait_max, Millis(100), Millis(3'600'000));
 }
 
+void read_path(Loader& loader, const Value* v, std::string& out, const std::string& expected) {
+  if (!v) return;
+  const auto text = loader.scalar(*v, expected);
+  if (!text) return;
+  if (text->empty()) return loader.bad(*v, expected);
+  out = *text;
+}
+
+// http.tls, http.allow_unauthenticated and auth: (nodes/auth/). Files are read when the node
+// starts (their problems refuse it then), not here.
+void read_security(Loader& loader, const std::map<std::string, Value>& http, const std::map<std::string, Value>& auth,
+                   NodeConfig& config) {
+  loader.boolean(find(http, "allow_unauthenticated"), config.http_allow_unauthenticated);
+  if (const Value* tls_value = find(http, "tls")) {
+    const auto tls = loader.section(*tls_value, kHttpTlsKeys, "TLS settings");
+    read_path(loader, find(tls, "cert_file"), config.http_tls_cert_file, "a PEM certificate file");
+    read_path(loader, find(tls, "key_file"), config.http_tls_key_file, "a PEM private key file");
+    read_path(loader, find(tls, "client_ca_file"), config.http_tls_client_ca_file, "a PEM CA certificate file");
+    const bool cert = !config.http_tls_cert_file.empty(), key = !config.http_tls_key_file.empty();
+    if (cert != key && !loader.failed("http.tls.cert_file") && !loader.failed("http.tls.key_file"))
+      loader.problem(tls_value->key_mark, std::string("http.tls: ") + (cert ? "key_file" : "cert_file") +
+                                              " missing; expected both cert_file and key_file");
+    if (!cert && !config.http_tls_client_ca_file.empty())
+      loader.problem(tls_value->key_mark, "http.tls: client_ca_file without cert_file; expected cert_file and key_file too");
+  }
+  read_path(loader, find(auth, "tokens_file"), config.auth_tokens_file, "the path of an API tokens file");
+  if (const Value* v = find(auth, "open_routes")) {
+    std::vector<std::string> routes;
+    loader.names(v, routes, std::size(kOpenableRoutes), "paths served without a token (/healthz, /metrics)");
+    bool ok = true;
+    for (const auto& r : routes)
+      if (std::find(std::begin(kOpenableRoutes), std::end(kOpenableRoutes), r) == std::end(kOpenableRoutes)) ok = false;
+    if (!ok) loader.bad(*v, "a list of paths among " + join(kOpenableRoutes) + " (e.g. [/healthz])");
+    else if (!loader.failed(v->path)) config.auth_open_routes = std::move(routes);
+  }
+  loader.integer(find(auth, "failed_attempts_max"), config.auth_failed_attempts_max, 1, 1'000'000);
+  loader.duration(find(auth, "failed_attempts_window"), config.auth_failed_attempts_window, Millis(1'000),
+                  Millis(24 * 3'600'000));
+  const Value* listen = find(http, "listen");
+  const auto address = parse_host_port(config.http_listen);
+  if (listen && address && !loader.failed("http.listen") && !is_loopback_host(address->host) &&
+      config.auth_tokens_file.empty() && !config.http_allow_unauthenticated)
+    loader.problem(listen->mark, "http.listen: " + config.http_listen +
+                                     " is not a loopback address; listening beyond loopback needs auth.tokens_file "
+                                     "(API tokens), or http.allow_unauthenticated: true to serve anyone who reaches "
+                                     "the port");
+}
+
 // chaos: the path of a chaos config file, loaded here so that its problems stop the node at start.
 void read_chaos(Loader& loader, const Value* v, NodeConfig& config) {
   if (!v) return;
@@ -598,6 +649,8 @@ void read_config(Loader& loader, const Value& root, NodeConfig& config) {
 
   const auto http = sub("http", kHttpKeys, "HTTP settings");
   loader.address(find(http, "listen"), config.http_listen, true);
+  const auto auth = sub("auth", kAuthKeys, "authentication settings");
+  read_security(loader, http, auth, config);
 
   const auto cluster = sub("cluster", kClusterKeys, "cluster settings");
   read_cluster(loader, cluster, config);

@@ -57,6 +57,18 @@ struct NodeConfig {
   bool cluster_allow_insecure = false;            // cluster.allow_insecure: plaintext beyond loopback
   int cluster_max_message_bytes = static_cast<int>(kClusterMessageBytesDefault);  // cluster.max_message_bytes
 
+  // http.allow_unauthenticated / http.tls / auth: (nodes/auth/; README "Security")
+  bool http_allow_unauthenticated = false;  // http.allow_unauthenticated: serve a non-loopback
+                                            // http.listen without auth.tokens_file (a warning is logged)
+  std::string http_tls_cert_file;           // http.tls.cert_file: PEM certificate (chain after it); with key_file
+  std::string http_tls_key_file;            // http.tls.key_file: PEM private key, unencrypted
+  std::string http_tls_client_ca_file;      // http.tls.client_ca_file: clients must present a certificate it signed
+  std::string auth_tokens_file;             // auth.tokens_file: `role name token` lines; empty: no tokens
+  std::vector<std::string> auth_open_routes{"/healthz"};  // auth.open_routes: of /healthz, /metrics
+  int auth_failed_attempts_max = 20;        // auth.failed_attempts_max: 1..1,000,000 per client address
+  Millis auth_failed_attempts_window{60'000};  // auth.failed_attempts_window: 1s..1d
+
+
   // store: one spec as actorflow::open_store takes it, or a map of it (store.spec) and:
   std::string store = "sqlite:actorflow.db";  // store, or store.spec
   Durability durability = Durability::machine;  // store.durability: process or machine (store.hpp)

@@ -5,7 +5,7 @@ packages=(
   build-essential cmake pkg-config ca-certificates
   libcaf-dev libcaf-openssl0.17 libssl-dev openssl libprotobuf-dev protobuf-compiler libhiredis-dev redis-server
   libspdlog-dev libgtest-dev libgmock-dev libbenchmark-dev libyaml-cpp-dev
-  nlohmann-json3-dev libsqlite3-dev libcli11-dev libcpp-httplib-dev chromium
+  nlohmann-json3-dev libsqlite3-dev libcli11-dev libcpp-httplib-dev libssl-dev openssl chromium
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <csignal>
 #include <functional>
 #include <iostream>
 
@@ -19,7 +20,27 @@ struct GlobalArgs {
   std::string node = "http://127.0.0.1:8080";
   bool json = false;
   std::string timeout = "10s";
+  std::string token;
+  std::string token_file;
+  std::string ca_file;
 };
+
+// The token of --token-file: its first non-empty line, trimmed.
+std::string token_from_file(const std::string& path) {
+  const std::string text = text_file("--token-file", path);
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string::npos) end = text.size();
+    std::string line = text.substr(pos, end - pos);
+    pos = end + 1;
+    const size_t first = line.find_first_not_of(" \t\r");
+    if (first == std::string::npos) continue;
+    const size_t last = line.find_last_not_of(" \t\r");
+    return line.substr(first, last - first + 1);
+  }
+  throw CLI::ValidationError("--token-file", "'" + path + "' holds no token");
+}
 
 struct WaitText {
   bool wait = false;
@@ -44,6 +65,9 @@ WaitArgs wait_args(CLI::App* command, const WaitText& text) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A node that closes an HTTPS connection (a refused client certificate) must give an error
+  // message, not kill the CLI with SIGPIPE (OpenSSL writes with write(2)).
+  std::signal(SIGPIPE, SIG_IGN);
   CLI::App app{"Drives a running Actorflow node through its HTTP API.", "actorflow"};
   app.set_version_flag("--version", "actorflow 0.1.0");
   app.fallthrough();  // global options may come after the subcommand too
@@ -56,6 +80,14 @@ int main(int argc, char** argv) {
   app.add_option("--node", global.node, "the node's URL")->envname("ACTORFLOW_NODE")->capture_default_str();
   app.add_flag("--json", global.json, "print the node's JSON replies (errors too) on stdout, for scripts");
   app.add_option("--timeout", global.timeout, "limit on each HTTP call (e.g. 500ms, 10s)")->capture_default_str();
+  auto* token_opt = app.add_option("--token", global.token,
+                                   "API token for a node with auth.tokens_file (sent as 'Authorization: Bearer'; "
+                                   "prefer --token-file or ACTORFLOW_TOKEN: arguments are visible to other users)")
+                        ->envname("ACTORFLOW_TOKEN");
+  app.add_option("--token-file", global.token_file, "read the API token from this file (its first line)")
+      ->excludes(token_opt);
+  app.add_option("--ca-file", global.ca_file, "for an https:// node: trust this CA certificate (PEM), e.g. a private CA")
+      ->check(CLI::ExistingFile);
 
   std::function<int(Session&)> run;
   std::string id, name, definition, by, reason, input_text, input_file, payload_text;
@@ -89,7 +121,7 @@ int main(int argc, char** argv) {
   auto* approve = app.add_subcommand("approve", "approve (or --reject) an approval gate of a workflow");
   approve->add_option("workflow-id", id)->required();
   approve->add_option("gate", name, "the approval's signal name")->required();
-  approve->add_option("--by", by, "who decides")->required();
+  approve->add_option("--by", by, "who decides (default: the token's name; required without a token)");
   approve->add_option("--reason", reason, "why");
   approve->add_flag("--reject", reject, "reject instead: the wait fails and the workflow compensates");
   approve->callback([&] { run = [&](Session& s) { return decide_approval(s, id, name, !reject, by, reason); }; });
@@ -119,7 +151,7 @@ int main(int argc, char** argv) {
 
   auto* cancel = app.add_subcommand("cancel", "cancel a workflow: running steps finish, completed ones are compensated");
   cancel->add_option("workflow-id", id)->required();
-  cancel->add_option("--by", by, "who cancels")->required();
+  cancel->add_option("--by", by, "who cancels (default: the token's name)");
   cancel->add_option("--reason", reason, "why");
   cancel->callback([&] { run = [&](Session& s) { return cancel_workflow(s, id, by, reason); }; });
 
@@ -178,18 +210,25 @@ int main(int argc, char** argv) {
 
   std::chrono::milliseconds timeout{};
   std::optional<NodeUrl> url;
+  ClientCredentials credentials;
   try {
     app.parse(argc, argv);
     timeout = duration_argument("--timeout", global.timeout);
     std::string url_error;
     url = parse_node_url(global.node, url_error);
     if (!url) throw CLI::ValidationError("--node", url_error);
+    credentials.token = global.token_file.empty() ? global.token : token_from_file(global.token_file);
+    credentials.ca_file = global.ca_file;
+    if (!credentials.ca_file.empty() && url->scheme != "https")
+      throw CLI::ValidationError("--ca-file", "only for an https:// node, and --node is " + url->to_string());
+    if (approve->parsed() && by.empty() && credentials.token.empty())
+      throw CLI::ValidationError("--by", "approve needs --by (who decides) when no token names the caller");
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
     return code == 0 ? exit_code::ok : exit_code::usage;
   }
 
-  NodeClient client(*url, timeout);
+  NodeClient client(*url, timeout, credentials);
   auto columns = terminal_columns(STDERR_FILENO);
   Session session{client, global.json, std::cout, std::cerr, columns.has_value(), columns.value_or(80)};
   return run(session);

@@ -132,8 +132,8 @@ struct NodeClient::Connection {
   std::chrono::milliseconds timeout;
 };
 
-NodeClient::NodeClient(NodeUrl url, std::chrono::milliseconds timeout)
-    : url_(std::move(url)), connection_(std::make_unique<Connection>()) {
+NodeClient::NodeClient(NodeUrl url, std::chrono::milliseconds timeout, ClientCredentials credentials)
+    : url_(std::move(url)), has_token_(!credentials.token.empty()), connection_(std::make_unique<Connection>()) {
   connection_->timeout = timeout;
   if (url_.scheme == "https") {
     std::string host_part = url_.host.find(':') != std::string::npos ? "[" + url_.host + "]" : url_.host;
@@ -147,6 +147,8 @@ NodeClient::NodeClient(NodeUrl url, std::chrono::milliseconds timeout)
   client.set_write_timeout(timeout);
   client.set_keep_alive(true);
   client.set_url_encode(false);  // paths arrive encoded (percent_encode)
+  if (!credentials.token.empty()) client.set_bearer_token_auth(credentials.token);
+  if (!credentials.ca_file.empty()) client.set_ca_cert_path(credentials.ca_file);
 }
 
 NodeClient::~NodeClient() = default;
@@ -218,7 +220,18 @@ std::string NodeClient::describe_failure(const Reply& reply) const {
     what = reply.body.size() > shown_max ? reply.body.substr(0, shown_max) + "..." : reply.body;
     while (!what.empty() && (what.back() == '\n' || what.back() == '\r')) what.pop_back();
   }
-  return what + " (HTTP " + std::to_string(reply.status) + ")";
+  what += " (HTTP " + std::to_string(reply.status) + ")";
+  if (reply.status != 401 && reply.status != 403) return what;
+  std::string needed;
+  if (reply.json && reply.json->is_object() && reply.json->contains("required_role") &&
+      (*reply.json)["required_role"].is_string())
+    needed = (*reply.json)["required_role"].get<std::string>();
+  const std::string role = needed.empty() ? "a token" : "a token of role '" + needed + "' or higher";
+  if (reply.status == 403)
+    return what + "; this call needs " + role + ": pass another with --token-file, --token or ACTORFLOW_TOKEN";
+  return what + "; this call needs " + role +
+         (has_token_ ? ": the token given was not accepted (check it, or ask for a new one)"
+                     : ": pass one with --token-file FILE, --token TOKEN or the ACTORFLOW_TOKEN environment variable");
 }
 
 }  // namespace actorflow::cli

@@ -56,10 +56,16 @@ struct Reply {
   bool ok() const { return reached && status >= 200 && status < 300; }
 };
 
+// How the CLI proves who it is to a node with API tokens (README "Security").
+struct ClientCredentials {
+  std::string token;    // sent as "Authorization: Bearer <token>" (empty: none)
+  std::string ca_file;  // https: trust this CA (PEM) instead of the system's (empty: the system's)
+};
+
 class NodeClient {
  public:
   // `timeout` bounds connecting, each read and each write of one call.
-  NodeClient(NodeUrl url, std::chrono::milliseconds timeout);
+  NodeClient(NodeUrl url, std::chrono::milliseconds timeout, ClientCredentials credentials = {});
   ~NodeClient();
   NodeClient(const NodeClient&) = delete;
   NodeClient& operator=(const NodeClient&) = delete;
@@ -74,13 +80,15 @@ class NodeClient {
   const NodeUrl& url() const { return url_; }
 
   // One line for a failed reply: "cannot reach node at URL: reason" when there was no response,
-  // else the API's error text (or the raw body) and the HTTP status.
+  // else the API's error text (or the raw body) and the HTTP status; for 401 and 403 also the role
+  // the call needs and how to pass a token.
   std::string describe_failure(const Reply& reply) const;
 
  private:
   Reply call(const std::function<httplib::Result()>& send);
   struct Connection;
   NodeUrl url_;
+  bool has_token_ = false;
   std::unique_ptr<Connection> connection_;
 };
 

@@ -90,11 +90,12 @@ int send_signal(Session& s, const std::string& workflow_id, const std::string& n
 
 int decide_approval(Session& s, const std::string& workflow_id, const std::string& gate, bool approve,
                     const std::string& by, const std::string& reason) {
-  Json decision{{"decision", approve ? "approve" : "reject"}, {"by", by}, {"reason", reason}};
+  Json decision{{"decision", approve ? "approve" : "reject"}, {"reason", reason}};
+  if (!by.empty()) decision["by"] = by;  // else the node takes the token's name
   Reply reply = s.client.post(workflow_path(workflow_id) + "/signals/" + percent_encode(gate), decision);
   return report(s, reply,
                 std::string(approve ? "approved" : "rejected") + " '" + gate + "' of workflow '" + workflow_id +
-                    "' (by " + by + ")");
+                    "'" + (by.empty() ? std::string() : " (by " + by + ")"));
 }
 
 int show_status(Session& s, const std::string& workflow_id, const WaitArgs& wait) {
@@ -126,7 +127,9 @@ int show_history(Session& s, const std::string& workflow_id) {
 }
 
 int cancel_workflow(Session& s, const std::string& workflow_id, const std::string& by, const std::string& reason) {
-  Reply reply = s.client.post(workflow_path(workflow_id) + "/cancel", Json{{"by", by}, {"reason", reason}});
+  Json body{{"reason", reason}};
+  if (!by.empty()) body["by"] = by;  // else the node takes the token's name
+  Reply reply = s.client.post(workflow_path(workflow_id) + "/cancel", body);
   return report(s, reply,
                 "cancel requested for workflow '" + workflow_id +
                     "': running steps finish, then completed steps are compensated");

@@ -1,25 +1,31 @@
 #pragma once
 // The node's HTTP server: binds its address first (so a port in use stops the node before it
-// recovers any workflow), then serves on a thread of its own until stopped.
+// recovers any workflow), then serves on a thread of its own until stopped. With TLS
+// (auth/http_tls.hpp) it serves HTTPS only; a plain-HTTP request fails its handshake.
 #include <actorflow/status.hpp>
 
 #include <httplib.h>
 
 #include <atomic>
+#include <memory>
 #include <string>
 #include <thread>
 
 namespace actorflow::node {
+namespace auth {
+class HttpTls;
+}
 
 class HttpListener {
  public:
-  HttpListener();
+  // `tls` (null: plain HTTP) must outlive the listener.
+  explicit HttpListener(auth::HttpTls* tls = nullptr);
   ~HttpListener();  // stops serving
   HttpListener(const HttpListener&) = delete;
   HttpListener& operator=(const HttpListener&) = delete;
 
   // Routes are added here before start().
-  httplib::Server& server() { return server_; }
+  httplib::Server& server() { return *server_; }
 
   // Binds `address` (host:port as http.listen takes it; port 0: any free port). Error: the
   // address does not parse or cannot be bound (in use, not local, no permission).
@@ -35,7 +41,7 @@ class HttpListener {
   void stop();
 
  private:
-  httplib::Server server_;
+  std::unique_ptr<httplib::Server> server_;
   std::string bound_address_;
   std::thread thread_;
   std::atomic<bool> serving_{false};

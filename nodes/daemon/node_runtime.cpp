@@ -1,5 +1,7 @@
 #include "node_runtime.hpp"
 
+#include "auth/authorizer.hpp"
+#include "auth/http_tls.hpp"
 #include "dashboard.hpp"
 #include "http_api.hpp"
 #include "http_listener.hpp"
@@ -13,6 +15,7 @@
 #include <actorflow/logging.hpp>
 #include <actorflow/store.hpp>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -49,6 +52,52 @@ Json plugin_paths(const std::vector<LoadedPlugin>& plugins) {
 
 const char* signal_name(int signal) { return signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "signal"; }
 
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    const size_t end = std::min(text.find('\n', pos), text.size());
+    lines.push_back(text.substr(pos, end - pos));
+    pos = end + 1;
+  }
+  return lines;
+}
+
+// The API tokens and the TLS certificates: read at start, read again on SIGHUP.
+struct Security {
+  explicit Security(const NodeConfig& config)
+      : authorizer(auth::AuthSettings{config.auth_tokens_file, config.auth_open_routes, config.auth_failed_attempts_max,
+                                      config.auth_failed_attempts_window}) {
+    if (!config.http_tls_cert_file.empty())
+      tls = std::make_unique<auth::HttpTls>(
+          auth::HttpTlsFiles{config.http_tls_cert_file, config.http_tls_key_file, config.http_tls_client_ca_file});
+  }
+
+  // Reads the files; the problems (empty: all read).
+  std::vector<std::string> load() {
+    std::vector<std::string> problems, warnings;
+    if (const Status read = authorizer.load(&warnings); !read)
+      for (auto& line : lines_of(read.message())) problems.push_back("auth.tokens_file: " + line);
+    for (const auto& w : warnings) log_json(spdlog::level::warn, {{"event", "tokens_file_exposed"}, {"problem", w}});
+    if (tls)
+      if (const Status read = tls->reload(); !read) problems.push_back(read.message());
+    return problems;
+  }
+
+  // SIGHUP: what can be read replaces what was in force; what cannot keeps the old.
+  void reload() {
+    const std::vector<std::string> problems = load();
+    Json line{{"event", problems.empty() ? "security_reloaded" : "security_reload_failed"},
+              {"tokens", authorizer.token_count()},
+              {"tls", tls != nullptr}};
+    if (!problems.empty()) line["problems"] = problems;
+    log_json(problems.empty() ? spdlog::level::info : spdlog::level::err, line);
+  }
+
+  auth::Authorizer authorizer;
+  std::unique_ptr<auth::HttpTls> tls;
+};
+
 // The engine and what was loaded into it, or the exit code of a refused start.
 struct Loaded {
   std::unique_ptr<Engine> engine;
@@ -69,7 +118,7 @@ std::optional<int> load(const NodeConfig& config, std::shared_ptr<Store> store, 
 }
 
 // Serves until SIGTERM/SIGINT (or until the server fails); then drains and stops.
-int serve(const NodeConfig& config, Loaded& loaded, HttpListener& listener) {
+int serve(const NodeConfig& config, Loaded& loaded, HttpListener& listener, Security& security) {
   Engine& engine = *loaded.engine;
   engine.set_http_address(listener.bound_address());
   const int recovered = engine.recover();
@@ -80,7 +129,9 @@ int serve(const NodeConfig& config, Loaded& loaded, HttpListener& listener) {
                {"listen", listener.bound_address()},
                {"plugins", plugin_paths(loaded.plugins)},
                {"definitions", loaded.definitions},
-               {"workflows_recovered", recovered}};
+               {"workflows_recovered", recovered},
+               {"auth", security.authorizer.enabled()},
+               {"tls", security.tls != nullptr}};
   if (config.cluster_enabled) {
     const ClusterStatus cluster = engine.cluster_status();
     started["cluster_port"] = engine.cluster_port();
@@ -90,7 +141,13 @@ int serve(const NodeConfig& config, Loaded& loaded, HttpListener& listener) {
   log_json(spdlog::level::info, started);
 
   std::optional<int> signal;
-  while (!signal && listener.serving()) signal = wait_shutdown_signal(kSignalPoll);
+  while (!signal && listener.serving()) {
+    signal = wait_shutdown_signal(kSignalPoll);
+    if (signal == SIGHUP) {
+      security.reload();
+      signal.reset();
+    }
+  }
   const bool server_failed = !signal;
   if (server_failed) log_json(spdlog::level::err, {{"event", "http_server_failed"}, {"listen", listener.bound_address()}});
   else log_json(spdlog::level::info, {{"event", "node_stopping"}, {"signal", signal_name(*signal)}});
@@ -125,6 +182,9 @@ int run(const NodeArgs& args) {
   if (const auto tls = cluster_tls_problems(config); !tls.empty()) return refuse(tls, args.config_path);
   configure_logging(config);
 
+  Security security(config);
+  if (const auto problems = security.load(); !problems.empty()) return refuse(problems, args.config_path);
+
   if (args.check_only) {
     Loaded loaded;
     if (const auto refused = load(config, make_memory_store(), loaded)) return *refused;
@@ -144,13 +204,20 @@ int run(const NodeArgs& args) {
   HttpApiOptions api_options;
   api_options.node_id = config.node_id;
   api_options.definitions_dir = config.workflows_dir;  // deployed definitions load again at restart
+  api_options.authorizer = &security.authorizer;
   const HttpApi api(*loaded.engine, api_options);
-  HttpListener listener;  // declared last: it stops serving before the API and the engine go
+  HttpListener listener(security.tls.get());  // declared last: it stops serving before the API and the engine go
   api.bind(listener.server());
   bind_dashboard(listener.server());
   if (const Status bound = listener.bind(config.http_listen); !bound) return fail(bound.message());
-  log_json(spdlog::level::info, {{"event", "node_listening"}, {"address", listener.bound_address()}});
-  return serve(config, loaded, listener);
+  log_json(spdlog::level::info, {{"event", "node_listening"}, {"address", listener.bound_address()},
+                                 {"tls", security.tls != nullptr}});
+  if (!security.authorizer.enabled() && config.http_allow_unauthenticated)
+    log_json(spdlog::level::warn, {{"event", "http_unauthenticated"},
+                                   {"listen", listener.bound_address()},
+                                   {"warning", "http.allow_unauthenticated: anyone who reaches this address may call "
+                                               "every route of the API; set auth.tokens_file"}});
+  return serve(config, loaded, listener, security);
 }
 
 }  // namespace

@@ -7,7 +7,18 @@
 
 namespace actorflow::testing {
 
-DashboardServer::DashboardServer(Engine& engine) : api_(engine) {
+namespace {
+
+node::HttpApiOptions options_with(node::auth::Authorizer* authorizer) {
+  node::HttpApiOptions options;
+  options.authorizer = authorizer;
+  return options;
+}
+
+}  // namespace
+
+DashboardServer::DashboardServer(Engine& engine, node::auth::Authorizer* authorizer)
+    : api_(engine, options_with(authorizer)) {
   api_.bind(server_);
   node::bind_dashboard(server_);
   port_ = server_.bind_to_any_port("127.0.0.1");

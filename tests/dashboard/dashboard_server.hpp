@@ -12,8 +12,9 @@ namespace actorflow::testing {
 
 class DashboardServer {
  public:
-  // `engine` must outlive this object. Throws std::runtime_error when the server cannot listen.
-  explicit DashboardServer(Engine& engine);
+  // `engine` (and `authorizer`, when given: API tokens) must outlive this object. Throws
+  // std::runtime_error when the server cannot listen.
+  explicit DashboardServer(Engine& engine, node::auth::Authorizer* authorizer = nullptr);
   ~DashboardServer();
   DashboardServer(const DashboardServer&) = delete;
   DashboardServer& operator=(const DashboardServer&) = delete;

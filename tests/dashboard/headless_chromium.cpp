@@ -32,6 +32,8 @@ std::string read_whole_file(const std::string& path) {
   return content.str();
 }
 
+}  // namespace
+
 // Kills and reaps every process left over from the run: killing one may orphan its own children
 // to this process, so repeat until none is left (bounded).
 void reap_leftovers(const std::vector<pid_t>& children_before) {
@@ -63,6 +65,24 @@ std::vector<std::string> environment_with_home(const std::string& home) {
   environment.push_back("XDG_CACHE_HOME=" + home + "/.cache");
   return environment;
 }
+
+std::vector<std::string> headless_flags(const std::string& profile_dir) {
+  return {"--headless",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-dev-shm-usage",
+          "--user-data-dir=" + profile_dir,
+          "--no-first-run",
+          "--no-default-browser-check",
+          "--disable-extensions",
+          "--disable-sync",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--hide-scrollbars",
+          "--mute-audio"};
+}
+
+namespace {
 
 std::vector<char*> pointers_to(std::vector<std::string>& strings) {
   std::vector<char*> pointers;
@@ -154,20 +174,8 @@ ChromiumRun run_headless_chromium(const std::string& chromium, const std::vector
     throw std::runtime_error(std::string("prctl(PR_SET_CHILD_SUBREAPER) failed: ") + std::strerror(errno));
 
   TempDir home;
-  std::vector<std::string> argv{chromium,
-                                "--headless",
-                                "--no-sandbox",
-                                "--disable-gpu",
-                                "--disable-dev-shm-usage",
-                                "--user-data-dir=" + home.file("profile"),
-                                "--no-first-run",
-                                "--no-default-browser-check",
-                                "--disable-extensions",
-                                "--disable-sync",
-                                "--disable-background-networking",
-                                "--disable-component-update",
-                                "--hide-scrollbars",
-                                "--mute-audio"};
+  std::vector<std::string> argv{chromium};
+  for (auto& flag : headless_flags(home.file("profile"))) argv.push_back(std::move(flag));
   argv.insert(argv.end(), args.begin(), args.end());
   const std::string out_path = home.file("stdout.txt");
   const std::string err_path = home.file("stderr.txt");

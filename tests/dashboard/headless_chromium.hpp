@@ -34,6 +34,13 @@ extern const char* const kChromiumMissing;
 // Processes whose parent is this one (after a run: whatever it left behind, which should be none).
 std::vector<pid_t> children_of_this_process();
 
+// The fixed flags above, with the profile in `profile_dir`.
+std::vector<std::string> headless_flags(const std::string& profile_dir);
+// This process's environment with HOME and the XDG directories in `home`.
+std::vector<std::string> environment_with_home(const std::string& home);
+// Kills and reaps every child of this process not in `children_before` (what a browser left).
+void reap_leftovers(const std::vector<pid_t>& children_before);
+
 // Runs `chromium` headless with the fixed flags above plus `args` (flags, then the URL last).
 // Kills it (and everything it started) after `limit`. Throws std::runtime_error when it cannot
 // be started.

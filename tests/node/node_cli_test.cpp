@@ -1,10 +1,14 @@
 // The CLI (`actorflow`, nodes/cli) driving a real node: start --wait, approvals, cancel, dead-letter
 // retry, and its errors. The node's state is checked over HTTP, not through the CLI's wording.
 #include "node_process.hpp"
+#include "test_certificates.hpp"
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
+#include <random>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -126,4 +130,79 @@ TEST(NodeCli, ErrorsOfTheNodeReachTheUser) {
   // The node is gone: the CLI says it cannot connect.
   const ProgramRun gone = cli(node, {"stats"});
   EXPECT_EQ(gone.exit_code, 1) << gone.output;
+}
+
+namespace {
+
+std::string random_hex_token() {
+  std::random_device random;
+  std::ostringstream hex;
+  hex << std::hex;
+  for (int i = 0; i < 8; ++i) {
+    hex.width(8);
+    hex.fill('0');
+    hex << static_cast<unsigned int>(random());
+  }
+  return hex.str();
+}
+
+}  // namespace
+
+// A node with API tokens behind HTTPS with a private CA: the CLI passes --ca-file and a token from
+// --token-file, --token or ACTORFLOW_TOKEN; a 401 or 403 says which role is missing and how to pass
+// a token; an approval without --by is made in the token's name.
+TEST(NodeCli, TokensAndAPrivateCaReachASecuredNode) {
+  NodeDir dir;
+  const CertificateFiles ca = make_ca(dir.path(), "ca");
+  const CertificateFiles server = make_certificate(dir.path(), "server", ca);
+  const std::string read_token = random_hex_token(), operate_token = random_hex_token();
+  NodeSetup setup = dir.setup();
+  setup.extra_yaml = "auth:\n  tokens_file: '" +
+                     dir.write("tokens", "read viewer " + read_token + "\noperate ops-bot " + operate_token + "\n") +
+                     "'\n";
+  setup.http_yaml = "  tls: {cert_file: '" + server.cert + "', key_file: '" + server.key + "'}\n";
+  setup.client_ca_file = ca.cert;
+  setup.client_token = read_token;
+  NodeProcess node(dir, setup);
+  const std::string url = "https://127.0.0.1:" + std::to_string(node.port());
+  const auto run = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"--node", url, "--ca-file", ca.cert});
+    return run_program(ACTORFLOW_CLI_PATH, args);
+  };
+
+  const ProgramRun anonymous = run({"stats"});
+  EXPECT_EQ(anonymous.exit_code, 1) << anonymous.output;
+  EXPECT_TRUE(contains(anonymous.output, "HTTP 401")) << anonymous.output;
+  EXPECT_TRUE(contains(anonymous.output, "needs a token of role 'read' or higher")) << anonymous.output;
+  EXPECT_TRUE(contains(anonymous.output, "--token-file")) << anonymous.output;
+
+  const std::string read_file = dir.write("read.token", read_token + "\n");
+  EXPECT_EQ(run({"--token-file", read_file, "stats"}).exit_code, 0);
+  EXPECT_EQ(run({"--token", read_token, "stats"}).exit_code, 0);
+  setenv("ACTORFLOW_TOKEN", read_token.c_str(), 1);
+  const ProgramRun from_env = run({"stats"});
+  unsetenv("ACTORFLOW_TOKEN");
+  EXPECT_EQ(from_env.exit_code, 0) << from_env.output;
+
+  const ProgramRun untrusted =
+      run_program(ACTORFLOW_CLI_PATH, {"--node", url, "--token-file", read_file, "stats"});
+  EXPECT_EQ(untrusted.exit_code, 1) << untrusted.output;
+  EXPECT_TRUE(contains(untrusted.output, "certificate")) << untrusted.output;
+
+  const Json input{{"order_id", "po-tls"}, {"amount_cents", 50'000}, {"requested_by", "bob"}};
+  const ProgramRun started = run({"--token", operate_token, "start", "purchase_order", "po-tls", "--input", input.dump()});
+  ASSERT_EQ(started.exit_code, 0) << started.output;
+  ASSERT_TRUE(wait_for_history_event(node, "po-tls", "approval_waiting"));
+  const ProgramRun refused = run({"--token-file", read_file, "approve", "po-tls", "manager_approval"});
+  EXPECT_EQ(refused.exit_code, 1) << refused.output;
+  EXPECT_TRUE(contains(refused.output, "HTTP 403")) << refused.output;
+  EXPECT_TRUE(contains(refused.output, "needs a token of role 'operate' or higher")) << refused.output;
+  const ProgramRun approved = run({"--token", operate_token, "approve", "po-tls", "manager_approval"});
+  EXPECT_EQ(approved.exit_code, 0) << approved.output;
+  ASSERT_TRUE(wait_for_history_event(node, "po-tls", "approval_granted"));
+  for (const auto& e : history(node, "po-tls")) {
+    if (e.value("type", "") != "approval_granted") continue;
+    EXPECT_EQ(e.value("detail", ""), "by ops-bot") << e.dump();
+  }
+  EXPECT_EQ(node.stop(), 0) << node.log();
 }

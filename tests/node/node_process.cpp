@@ -113,7 +113,7 @@ std::string NodeSetup::to_yaml() const {
   if (plugins.empty()) yaml << " []";
   yaml << "\n";
   for (const auto& p : plugins) yaml << "    - '" << p << "'\n";
-  yaml << "http:\n  listen: 127.0.0.1:0\n";
+  yaml << "http:\n  listen: " << http_listen << "\n" << http_yaml;
   if (!cluster_yaml.empty()) yaml << "cluster:\n" << cluster_yaml;
   if (store_yaml.empty()) yaml << "store: '" << store << "'\n";
   else yaml << "store:\n  spec: '" << store << "'\n" << store_yaml;
@@ -174,7 +174,11 @@ ProgramRun run_program(const std::string& program, const std::vector<std::string
   return run;
 }
 
-NodeProcess::NodeProcess(const NodeDir& dir, const NodeSetup& setup, const std::string& config_name) {
+NodeProcess::NodeProcess(const NodeDir& dir, const NodeSetup& setup, const std::string& config_name)
+    : client_ca_file_(setup.client_ca_file),
+      client_token_(setup.client_token),
+      client_cert_file_(setup.client_cert_file),
+      client_key_file_(setup.client_key_file) {
   const std::string config = dir.write(config_name, setup.to_yaml());
   log_path_ = config + ".log";
   std::filesystem::remove(log_path_);
@@ -202,8 +206,15 @@ NodeProcess::~NodeProcess() {
   if (pid_ > 0) testing::kill9(pid_);
 }
 
-std::unique_ptr<httplib::Client> NodeProcess::client() const {
-  auto client = std::make_unique<httplib::Client>("127.0.0.1", port_);
+std::unique_ptr<httplib::Client> NodeProcess::client(const std::string& token) const {
+  const std::string scheme = client_ca_file_.empty() ? "http://" : "https://";
+  const std::string address = scheme + "127.0.0.1:" + std::to_string(port_);
+  auto client = client_cert_file_.empty()
+                    ? std::make_unique<httplib::Client>(address)
+                    : std::make_unique<httplib::Client>(address, client_cert_file_, client_key_file_);
+  if (!client_ca_file_.empty()) client->set_ca_cert_path(client_ca_file_.c_str());
+  const std::string& bearer = token.empty() ? client_token_ : token;
+  if (!bearer.empty()) client->set_bearer_token_auth(bearer.c_str());
   client->set_connection_timeout(std::chrono::seconds(5));
   client->set_read_timeout(std::chrono::seconds(30));
   return client;

@@ -36,6 +36,13 @@ struct NodeSetup {
   std::string defaults_yaml = "  retries_max: 2\n  retry_backoff_initial: 10ms\n  retry_backoff_max: 50ms\n";
   std::string cluster_yaml;  // the lines of the cluster: section (indented), empty: none
   std::string extra_yaml;    // more top-level lines, e.g. "chaos: '/tmp/x/chaos.yaml'\n"
+  std::string http_listen = "127.0.0.1:0";  // http.listen (the test's client always connects to 127.0.0.1)
+  std::string http_yaml;     // more lines of the http: section (indented), e.g. "  tls: {...}\n"
+  // How the test's own client talks to the node (the helpers below and the start-up /healthz):
+  std::string client_ca_file;  // set: HTTPS, trusting this CA (the node has http.tls)
+  std::string client_token;    // set: sent as "Authorization: Bearer <token>"
+  std::string client_cert_file;  // set (with client_key_file): HTTPS with this client certificate
+  std::string client_key_file;
 
   std::string to_yaml() const;
 };
@@ -91,7 +98,9 @@ class NodeProcess {
   pid_t pid() const { return pid_; }
   int port() const { return port_; }
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
-  std::unique_ptr<httplib::Client> client() const;
+  // A client as the setup says (HTTPS with client_ca_file, Bearer client_token); `token` overrides
+  // client_token (empty: the setup's).
+  std::unique_ptr<httplib::Client> client(const std::string& token = "") const;
   // The node's output so far.
   std::string log() const;
   // True when a log line has `"event":"<event>"` (waits at most `limit` for it).
@@ -113,6 +122,10 @@ class NodeProcess {
 
  private:
   std::string log_path_;
+  std::string client_ca_file_;
+  std::string client_token_;
+  std::string client_cert_file_;
+  std::string client_key_file_;
   pid_t pid_ = -1;
   int port_ = 0;
 };

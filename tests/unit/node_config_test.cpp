@@ -368,7 +368,8 @@ TEST(NodeConfig, OneDocumentOnly) {
 
 TEST(NodeConfig, TheFileMustBeAMap) {
   EXPECT_EQ(problem_of("- node\n- http\n"),
-            "t.yaml:1:1: expected a map of sections (node, http, cluster, store, defaults, engine, log, chaos), got a list");
+            "t.yaml:1:1: expected a map of sections (node, http, cluster, store, defaults, engine, log, chaos, auth), got "
+            "a list");
 }
 
 TEST(NodeConfig, NodeIdIsRequired) {
@@ -395,8 +396,8 @@ TEST(NodeConfig, UnknownKeyListsTheValidKeysAndSuggestsTheClosest) {
             "allow_insecure, max_message_bytes in cluster (did you mean "
             "'shards'?)");
   EXPECT_EQ(problem_of(with_id("stor: memory\n")),
-            "t.yaml:2:1: stor: unknown key; expected one of node, http, cluster, store, defaults, engine, log, chaos "
-            "(did you mean 'store'?)");
+            "t.yaml:2:1: stor: unknown key; expected one of node, http, cluster, store, defaults, engine, log, chaos, "
+            "auth (did you mean 'store'?)");
   // The same words in another order, and a part of one key.
   EXPECT_EQ(problem_of(with_id("defaults:\n  max_retries: 5\n")),
             "t.yaml:3:3: defaults.max_retries: unknown key; expected one of step_timeout, retries_max, error_strategy, "
@@ -486,7 +487,9 @@ TEST(NodeConfig, TheClusterMayListenOnAnyFreePort) {
 TEST(NodeConfig, HttpMayListenOnAnyFreePort) {
   EXPECT_EQ(load_ok(with_id("http:\n  listen: 127.0.0.1:0\n")).http_listen, "127.0.0.1:0");
   // Port 0 never clashes with the cluster port.
-  EXPECT_EQ(load_ok(with_id("http: {listen: '0.0.0.0:0'}\ncluster: {listen: '0.0.0.0:7400'}\n")).http_listen,
+  EXPECT_EQ(load_ok(with_id("http: {listen: '0.0.0.0:0', allow_unauthenticated: true}\n"
+                            "cluster: {listen: '0.0.0.0:7400'}\n"))
+                .http_listen,
             "0.0.0.0:0");
 }
 
@@ -494,10 +497,11 @@ TEST(NodeConfig, HttpAndClusterNeedDifferentPorts) {
   EXPECT_EQ(problem_of(with_id("http: {listen: '127.0.0.1:7400'}\n")),
             "t.yaml:2:16: http.listen: expected an address whose port differs from cluster.listen (127.0.0.1:7400), "
             "got '127.0.0.1:7400'");
-  EXPECT_EQ(problem_of(with_id("http: {listen: '0.0.0.0:9000'}\ncluster: {listen: 'localhost:9000'}\n")),
+  EXPECT_EQ(problem_of(with_id("http: {listen: '0.0.0.0:9000', allow_unauthenticated: true}\n"
+                               "cluster: {listen: 'localhost:9000'}\n")),
             "t.yaml:3:19: cluster.listen: expected an address whose port differs from http.listen (0.0.0.0:9000), "
             "got 'localhost:9000'");
-  load_ok(with_id("http: {listen: '10.0.0.1:9000'}\ncluster: {listen: '10.0.0.2:9000'}\n"));
+  load_ok(with_id("http: {listen: '10.0.0.1:9000', allow_unauthenticated: true}\ncluster: {listen: '10.0.0.2:9000'}\n"));
 }
 
 TEST(NodeConfig, BadLogLevelAndFormat) {
@@ -771,3 +775,39 @@ TEST(NodeConfigStore, BadStoreSettingsAreNamed) {
 }
 
 }  // namespace
+// Issue 17 item 12 and issue 18: listening beyond loopback needs API tokens, or says it goes without.
+TEST(NodeConfig, ANonLoopbackHttpAddressNeedsTokensOrAllowUnauthenticated) {
+  EXPECT_EQ(problem_of(with_id("http:\n  listen: 0.0.0.0:8080\n")),
+            "t.yaml:3:11: http.listen: 0.0.0.0:8080 is not a loopback address; listening beyond loopback needs "
+            "auth.tokens_file (API tokens), or http.allow_unauthenticated: true to serve anyone who reaches the port");
+  EXPECT_EQ(problems_of(with_id("http:\n  listen: node-7.example:8080\n")).size(), 1u);
+  for (const char* loopback : {"127.0.0.1:8080", "127.0.1.1:8080", "localhost:8080", "[::1]:8080"})
+    load_ok(with_id(std::string("http:\n  listen: '") + loopback + "'\n"));
+  const NodeConfig with_tokens = load_ok(with_id("http:\n  listen: 0.0.0.0:8080\nauth:\n  tokens_file: /etc/t\n"));
+  EXPECT_EQ(with_tokens.auth_tokens_file, "/etc/t");
+  EXPECT_TRUE(load_ok(with_id("http:\n  listen: 0.0.0.0:8080\n  allow_unauthenticated: true\n")).http_allow_unauthenticated);
+}
+
+TEST(NodeConfig, AuthAndTlsKeysAreReadAndChecked) {
+  const NodeConfig c = load_ok(with_id(
+      "http:\n  tls:\n    cert_file: c.pem\n    key_file: k.pem\n    client_ca_file: ca.pem\n"
+      "auth:\n  tokens_file: tokens\n  open_routes: [/healthz, /metrics]\n  failed_attempts_max: 5\n"
+      "  failed_attempts_window: 10m\n"));
+  EXPECT_EQ(c.http_tls_cert_file, "c.pem");
+  EXPECT_EQ(c.http_tls_key_file, "k.pem");
+  EXPECT_EQ(c.http_tls_client_ca_file, "ca.pem");
+  EXPECT_EQ(c.auth_open_routes, (std::vector<std::string>{"/healthz", "/metrics"}));
+  EXPECT_EQ(c.auth_failed_attempts_max, 5);
+  EXPECT_EQ(c.auth_failed_attempts_window, Millis(600'000));
+  EXPECT_TRUE(load_ok(with_id("auth:\n  open_routes: []\n")).auth_open_routes.empty());
+  EXPECT_EQ(load_ok("node: {id: n1}\n").auth_open_routes,
+            (std::vector<std::string>{"/healthz"}));
+
+  EXPECT_EQ(problem_of(with_id("http:\n  tls:\n    cert_file: c.pem\n")),
+            "t.yaml:3:3: http.tls: key_file missing; expected both cert_file and key_file");
+  EXPECT_EQ(problem_of(with_id("auth:\n  open_routes: [/v1/workflows]\n")),
+            "t.yaml:3:16: auth.open_routes: expected a list of paths among /healthz, /metrics (e.g. [/healthz]), got a list");
+  EXPECT_EQ(problem_of(with_id("auth:\n  failed_attempts_max: 0\n")),
+            "t.yaml:3:24: auth.failed_attempts_max: expected an integer from 1 to 1000000, got '0'");
+  EXPECT_NE(problem_of(with_id("auth:\n  token_file: x\n")).find("did you mean 'tokens_file'"), std::string::npos);
+}

@@ -7,6 +7,21 @@
 const REFRESH_MS = 3000;
 const PAGE_SIZE = 20;
 const STATUSES = ['running', 'compensating', 'completed', 'failed', 'compensated', 'dead-lettered'];
+const TOKEN_KEY = 'actorflow.token';  // sessionStorage: this tab only, gone when it closes
+const ROLE_RANK = { read: 1, operate: 2, admin: 3 };
+
+// Who the page acts as: the node's answer to GET /v1/whoami. The token stays in sessionStorage
+// and goes only into the Authorization header: never into a URL, a cookie or the page.
+const auth = {
+  token: sessionStorage.getItem(TOKEN_KEY),
+  caller: null,  // {name, role, authenticated} once the node accepted the token (or needs none)
+  required: false,  // the node answered 401: ask for a token, do not call it again without one
+};
+
+// Whether the caller may take actions that need `role` (route_roles.cpp on the node).
+function can(role) {
+  return auth.caller !== null && (ROLE_RANK[auth.caller.role] || 0) >= ROLE_RANK[role];
+}
 
 // ---- small helpers ----
 
@@ -67,8 +82,10 @@ function emptyRow(columns, text) {
 // node's {"error"} message.
 async function api(path, options) {
   let response;
+  const request = Object.assign({ cache: 'no-store', credentials: 'omit' }, options || {});
+  if (auth.token) request.headers = Object.assign({}, request.headers || {}, { Authorization: 'Bearer ' + auth.token });
   try {
-    response = await fetch(path, Object.assign({ cache: 'no-store' }, options || {}));
+    response = await fetch(path, request);
   } catch (e) {
     throw new Error('cannot reach the node (' + path + '): ' + e.message);
   }
@@ -78,6 +95,8 @@ async function api(path, options) {
     const why = body && typeof body.error === 'string' ? body.error : 'HTTP ' + response.status;
     const error = new Error(why);
     error.status = response.status;
+    if (response.status === 401 && auth.token) signOut('The node refused the token: ' + why);
+    if (response.status === 401) auth.required = true;
     throw error;
   }
   return body;
@@ -191,8 +210,11 @@ function renderBreakers(answer) {
 
 function renderDeadLetters(answer) {
   const rows = (answer.dead_letters || []).map((letter) => {
-    const button = el('button', { type: 'button', class: 'retry' }, 'Retry');
-    button.addEventListener('click', () => retryDeadLetter(letter.workflow_id, button));
+    let button = null;
+    if (can('operate')) {  // a read-only caller sees no action it cannot take
+      button = el('button', { type: 'button', class: 'retry' }, 'Retry');
+      button.addEventListener('click', () => retryDeadLetter(letter.workflow_id, button));
+    }
     return el('tr', {},
               el('td', {}, workflowLink(letter.workflow_id)),
               el('td', { class: 'reason' }, letter.reason),
@@ -207,7 +229,7 @@ async function retryDeadLetter(id, button) {
   const result = byId('retry-result');
   try {
     await api(workflowApi(id) + '/retry', { method: 'POST', headers: { 'Content-Type': 'application/json' },
-                                            body: JSON.stringify({ by: 'dashboard' }) });
+                                            body: JSON.stringify(byField()) });
     result.textContent = 'Retried ' + id + '.';
   } catch (e) {
     result.textContent = 'Retry of ' + id + ' failed: ' + e.message;
@@ -430,6 +452,63 @@ function renderHistory(events) {
 
 let shownWorkflow = '';  // what the workflow view shows now, to skip redrawing the same answer
 
+// {} with a token (the node records the token's name as `by`), else who acts: the dashboard.
+function byField() { return auth.caller && auth.caller.authenticated ? {} : { by: 'dashboard' }; }
+
+// The approvals still waiting for a decision: [{step, signal}], from the history.
+function openApprovals(events) {
+  const open = new Map();
+  for (const e of events) {
+    if (e.type === 'approval_waiting') {
+      const match = /^signal '([^']+)'/.exec(e.detail || '');
+      if (match) open.set(e.step, match[1]);
+    } else if (e.type === 'approval_granted' || e.type === 'approval_rejected' || e.type === 'wait_timed_out' ||
+               e.type === 'step_cancelled') {
+      open.delete(e.step);
+    }
+  }
+  return Array.from(open, ([step, signal]) => ({ step, signal }));
+}
+
+async function act(id, what, path, body) {
+  const result = byId('action-result');
+  for (const button of byId('wf-action-buttons').querySelectorAll('button')) button.disabled = true;
+  try {
+    await api(workflowApi(id) + path, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+                                         body: JSON.stringify(Object.assign(byField(), body)) });
+    result.textContent = what + ': sent.';
+  } catch (e) {
+    result.textContent = what + ' failed: ' + e.message;
+  }
+  shownWorkflow = '';
+  refresh();
+}
+
+// Approve / reject each open approval and cancel a live workflow: only for a caller whose role
+// allows them (operate); for anyone else the panel is not there at all.
+function renderActions(id, info, events) {
+  const live = info.status === 'running' || info.status === 'compensating';
+  const buttons = [];
+  if (can('operate') && live) {
+    for (const gate of openApprovals(events)) {
+      const approve = el('button', { type: 'button', class: 'approve', 'data-signal': gate.signal }, 'Approve');
+      approve.addEventListener('click', () => act(id, 'Approve ' + gate.signal,
+                                                  '/signals/' + encodeURIComponent(gate.signal), { decision: 'approve' }));
+      const reject = el('button', { type: 'button', class: 'reject secondary', 'data-signal': gate.signal }, 'Reject');
+      reject.addEventListener('click', () => act(id, 'Reject ' + gate.signal,
+                                                 '/signals/' + encodeURIComponent(gate.signal), { decision: 'reject' }));
+      buttons.push(el('span', { class: 'gate' }, gate.signal), approve, reject);
+    }
+    if (info.status === 'running') {
+      const cancel = el('button', { type: 'button', class: 'cancel secondary' }, 'Cancel workflow');
+      cancel.addEventListener('click', () => act(id, 'Cancel', '/cancel', { reason: 'cancelled from the dashboard' }));
+      buttons.push(cancel);
+    }
+  }
+  replaceChildren(byId('wf-action-buttons'), buttons);
+  byId('wf-actions').hidden = buttons.length === 0;
+}
+
 async function loadWorkflow(id) {
   const [info, history] = await Promise.all([api(workflowApi(id)), api(workflowApi(id) + '/history')]);
   const events = history.events || [];
@@ -449,6 +528,7 @@ async function loadWorkflow(id) {
   error.textContent = info.error ? 'Error: ' + info.error : '';
   error.hidden = !info.error;
   byId('wf-data').textContent = JSON.stringify(info.data, null, 2);
+  renderActions(id, info, events);
   renderTimeline(events, info.status);
   renderHistory(events);
   return [];
@@ -474,6 +554,11 @@ function route() {
 let refreshing = null;
 
 async function refreshNow() {
+  if (!auth.caller && ((auth.required && !auth.token) || !(await identify()))) {
+    showSignIn();
+    return;
+  }
+  byId('login-view').hidden = true;
   const where = route();
   byId('overview-view').hidden = where.view !== 'overview';
   byId('workflow-view').hidden = where.view !== 'workflow';
@@ -499,6 +584,68 @@ async function refreshNow() {
   markRefreshed();
 }
 
+// ---- signing in ----
+
+// Asks the node who the page is (with the token, if there is one); true when it answered.
+async function identify() {
+  try {
+    auth.caller = await api('/v1/whoami');
+  } catch (e) {
+    auth.caller = null;
+    if (e.status !== 401) showProblem(e.message);
+    return false;
+  }
+  const shown = auth.caller.authenticated ? auth.caller.name + ' (' + auth.caller.role + ')'
+                                          : 'no token needed (' + auth.caller.role + ')';
+  byId('whoami').textContent = shown;
+  byId('logout').hidden = !auth.caller.authenticated;
+  byId('identity').hidden = false;
+  shownWorkflow = '';
+  return true;
+}
+
+function showSignIn() {
+  byId('overview-view').hidden = true;
+  byId('workflow-view').hidden = true;
+  byId('identity').hidden = true;
+  byId('login-view').hidden = false;
+  showProblem('');
+}
+
+// Forgets the token (logout, or the node refused it: `why`) and shows the sign-in form.
+function signOut(why) {
+  sessionStorage.removeItem(TOKEN_KEY);
+  auth.token = null;
+  auth.caller = null;
+  shownWorkflow = '';
+  replaceChildren(byId('workflows'), []);
+  replaceChildren(byId('dead-letters'), []);
+  replaceChildren(byId('wf-action-buttons'), []);
+  const error = byId('login-error');
+  error.textContent = why || '';
+  error.hidden = !why;
+  showSignIn();
+}
+
+function setUpSignIn() {
+  byId('login-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const input = byId('login-token');
+    const token = input.value.trim();
+    input.value = '';
+    if (!token) return;
+    auth.token = token;
+    if (await identify()) {
+      sessionStorage.setItem(TOKEN_KEY, token);
+      byId('login-error').hidden = true;
+      refresh();
+    } else if (auth.token) {
+      signOut('The node did not accept this token.');
+    }
+  });
+  byId('logout').addEventListener('click', () => signOut(''));
+}
+
 // One refresh at a time; a refresh asked for during one runs right after it.
 function refresh() {
   if (refreshing) {
@@ -515,6 +662,7 @@ function refresh() {
 
 function start() {
   setUpOverviewControls();
+  setUpSignIn();
   window.addEventListener('hashchange', () => {
     shownWorkflow = '';
     refresh();
