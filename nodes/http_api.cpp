@@ -4,6 +4,7 @@
 #include "prometheus_text.hpp"
 #include "query_params.hpp"
 
+#include <actorflow/bounded_parse.hpp>
 #include <actorflow/schedule_policy.hpp>
 #include <actorflow/workflow_status.hpp>
 
@@ -77,6 +78,8 @@ std::optional<HttpReply> parse_object(const std::string& body, bool empty_ok, Js
     out = Json::object();
     return std::nullopt;
   }
+  // The depth first: the parser and every walk over the value recurse once a level.
+  if (Status depth = json_text_depth(body); !depth) return error_reply(400, "request body: " + depth.message());
   try {
     out = Json::parse(body);
   } catch (const Json::parse_error& e) {
@@ -146,7 +149,7 @@ bool matches(const std::vector<std::string>& segments, std::initializer_list<con
   return true;
 }
 
-constexpr size_t kListLimitMax = 1000;
+constexpr size_t kListLimitMax = limits::kListPageMax;
 
 HttpReply list_workflows(const Engine& engine, const std::string& target) {
   std::string bad;
@@ -199,6 +202,57 @@ HttpReply stats(const Engine& engine) {
                              {"draining", engine.draining()}}};
 }
 
+std::string lowercase(std::string_view text) {
+  std::string out(text);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+std::string trimmed(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return std::string(text);
+}
+
+bool is_state_changing(const std::string& method) {
+  return method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE";
+}
+
+// 415 unless a body comes with the media type its route reads (parameters such as charset aside).
+std::optional<HttpReply> content_type_problem(const HttpRequest& request) {
+  if (request.body.empty()) return std::nullopt;
+  const std::string path = request.target.substr(0, request.target.find('?'));
+  const bool yaml_route = request.method == "POST" && path == "/v1/definitions";
+  const std::string wanted = yaml_route ? "application/yaml" : "application/json";
+  const std::string* given = request.header("content-type");
+  const std::string type = given ? lowercase(trimmed(given->substr(0, given->find(';')))) : "";
+  if (type == wanted) return std::nullopt;
+  return error_reply(415, request.method + " " + path + " takes a body of Content-Type " + wanted + ", got " +
+                              (given ? "'" + *given + "'" : "none"));
+}
+
+// 403 for a state-changing request a browser sends on behalf of another site's page.
+std::optional<HttpReply> cross_site_problem(const HttpRequest& request) {
+  if (!is_state_changing(request.method)) return std::nullopt;
+  if (const std::string* site = request.header("sec-fetch-site")) {
+    const std::string value = lowercase(trimmed(*site));
+    if (value != "same-origin" && value != "none")
+      return error_reply(403, "cross-site request refused (Sec-Fetch-Site: " + *site +
+                                  "): state-changing requests must come from the node's own origin");
+  }
+  if (const std::string* origin = request.header("origin")) {
+    const std::string value = lowercase(trimmed(*origin));
+    const size_t scheme_end = value.find("://");
+    const std::string authority = scheme_end == std::string::npos ? "" : value.substr(scheme_end + 3);
+    const std::string* host = request.header("host");
+    if (authority.empty() || !host || authority != lowercase(trimmed(*host)))
+      return error_reply(403, "cross-site request refused (Origin: " + *origin + ", Host: " + (host ? *host : "none") +
+                                  "): state-changing requests must come from the node's own origin");
+  }
+  return std::nullopt;
+}
+
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -225,7 +279,20 @@ bool percent_decode(const std::string& text, std::string& out) {
   return true;
 }
 
+const std::string* HttpRequest::header(std::string_view lowercase_name) const {
+  for (const auto& [name, value] : headers)
+    if (name == lowercase_name) return &value;
+  return nullptr;
+}
+
 HttpApi::HttpApi(Engine& engine, HttpApiOptions options) : engine_(engine), options_(options) {}
+
+HttpReply HttpApi::handle(const HttpRequest& request) const {
+  if (auto refused = cross_site_problem(request)) return *refused;
+  if (request.body.size() <= options_.body_bytes_max)
+    if (auto refused = content_type_problem(request)) return *refused;
+  return handle(request.method, request.target, request.body);
+}
 
 HttpReply HttpApi::handle(const std::string& method, const std::string& target, const std::string& body) const {
   if (body.size() > options_.body_bytes_max)
@@ -383,8 +450,11 @@ HttpReply HttpApi::handle(const std::string& method, const std::string& target, 
 void HttpApi::bind(httplib::Server& server) const {
   server.set_payload_max_length(options_.body_bytes_max);
   auto serve = [this](const httplib::Request& req, httplib::Response& res) {
-    HttpReply reply = handle(req.method, req.target, req.body);
+    HttpRequest request{req.method, req.target, {}, req.body};
+    for (const auto& [name, value] : req.headers) request.headers.emplace_back(lowercase(name), value);
+    HttpReply reply = handle(request);
     res.status = reply.status;
+    for (const auto& [name, value] : reply.headers) res.set_header(name.c_str(), value);
     if (reply.content_type.empty()) res.set_content(reply.body.dump(), "application/json");
     else res.set_content(reply.text, reply.content_type.c_str());
   };

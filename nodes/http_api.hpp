@@ -34,6 +34,12 @@
 //   GET    /metrics                             -> Prometheus text format (text/plain; version=0.0.4)
 //   GET    /healthz                             -> {"status":"ok"}
 //
+// Requests with a body must say what it is: Content-Type application/json (POST /v1/definitions:
+// application/yaml), else 415. State-changing requests (POST, PUT, PATCH, DELETE) sent by a
+// browser for another site are refused with 403: Sec-Fetch-Site, when present, must be
+// same-origin or none, and Origin, when present, must name the Host the request was sent to.
+// A JSON body nesting deeper than json_depth_max is refused with 400 before it is parsed.
+//
 // While the engine drains (Engine::drain), every POST and DELETE is refused with 503
 // {"error":"node is draining"}; reads go on. On a cluster node every call may be made to any node:
 // writes (start, signal, cancel, retry, schedule commands) reach the owner of the workflow's shard,
@@ -44,10 +50,13 @@
 // segments and the route does not match (404).
 #include <actorflow/engine.hpp>
 #include <actorflow/json.hpp>
+#include <actorflow/limits.hpp>
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 namespace httplib {
 class Server;
@@ -55,8 +64,19 @@ class Server;
 
 namespace actorflow::node {
 
+// One complete request as the server read it: header names lowercased, in arrival order.
+struct HttpRequest {
+  std::string method;
+  std::string target;  // raw, still percent-encoded
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+
+  // The first value of header `lowercase_name`, or nothing.
+  const std::string* header(std::string_view lowercase_name) const;
+};
+
 struct HttpApiOptions {
-  size_t body_bytes_max = 1 << 20;  // a larger request body is refused with 413
+  size_t body_bytes_max = limits::kBodyBytesMax;  // http.body_bytes_max: a larger request body is refused with 413
   std::string node_id;              // labels /metrics (actorflow_node_info) when set
   std::string definitions_dir;      // POST /v1/definitions saves there (the node's workflows_dir); empty: not saved
 };
@@ -72,6 +92,7 @@ struct HttpReply {
   Json body = Json::object();
   std::string content_type;
   std::string text;
+  std::vector<std::pair<std::string, std::string>> headers;  // more response headers
 };
 
 class HttpApi {
@@ -83,6 +104,8 @@ class HttpApi {
   // "?query"), still percent-encoded. Never throws for bad input (4xx replies); an exception from
   // the engine propagates. Thread-safe.
   HttpReply handle(const std::string& method, const std::string& target, const std::string& body) const;
+  // The same for a request with its headers: first the content-type and cross-site checks.
+  HttpReply handle(const HttpRequest& request) const;
 
   // Registers the routes on `server` (GET/POST/DELETE under /v1/, /healthz and /metrics), plus an error
   // handler that turns any empty 4xx/5xx reply into JSON and an exception handler that answers

@@ -9,6 +9,7 @@
 #include "shutdown_signals.hpp"
 #include "workflow_registration.hpp"
 
+#include <actorflow/bounded_parse.hpp>
 #include <actorflow/engine.hpp>
 #include <actorflow/logging.hpp>
 #include <actorflow/store.hpp>
@@ -45,6 +46,20 @@ Json plugin_paths(const std::vector<LoadedPlugin>& plugins) {
   Json paths = Json::array();
   for (const auto& p : plugins) paths.push_back(p.path);
   return paths;
+}
+
+HttpServerOptions http_server_options(const NodeConfig& config) {
+  HttpServerOptions options;
+  options.header_bytes_max = static_cast<size_t>(config.http_header_bytes_max);
+  options.body_bytes_max = static_cast<size_t>(config.http_body_bytes_max);
+  options.connections_max = static_cast<size_t>(config.http_connections_max);
+  options.header_timeout = config.http_header_timeout;
+  options.body_timeout = config.http_body_timeout;
+  options.keep_alive_timeout = config.http_keep_alive_timeout;
+  options.keep_alive_requests_max = static_cast<size_t>(config.http_keep_alive_requests_max);
+  options.workers = static_cast<size_t>(config.http_workers);
+  options.queue_max = static_cast<size_t>(config.http_queue_max);
+  return options;
 }
 
 const char* signal_name(int signal) { return signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "signal"; }
@@ -123,6 +138,7 @@ int run(const NodeArgs& args) {
   if (!read.config) return refuse(read.problems, args.config_path);
   const NodeConfig& config = *read.config;
   configure_logging(config);
+  set_json_depth_max(static_cast<size_t>(config.json_depth_max));  // before any JSON is read
 
   if (args.check_only) {
     Loaded loaded;
@@ -143,10 +159,13 @@ int run(const NodeArgs& args) {
   HttpApiOptions api_options;
   api_options.node_id = config.node_id;
   api_options.definitions_dir = config.workflows_dir;  // deployed definitions load again at restart
+  api_options.body_bytes_max = static_cast<size_t>(config.http_body_bytes_max);
   const HttpApi api(*loaded.engine, api_options);
-  HttpListener listener;  // declared last: it stops serving before the API and the engine go
-  api.bind(listener.server());
-  bind_dashboard(listener.server());
+  // Declared last: it stops serving before the API and the engine go.
+  HttpListener listener(http_server_options(config), [&api](const HttpRequest& request) {
+    if (auto page = dashboard_reply(request.method, request.target)) return *page;
+    return api.handle(request);
+  });
   if (const Status bound = listener.bind(config.http_listen); !bound) return fail(bound.message());
   log_json(spdlog::level::info, {{"event", "node_listening"}, {"address", listener.bound_address()}});
   return serve(config, loaded, listener);

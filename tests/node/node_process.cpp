@@ -113,7 +113,7 @@ std::string NodeSetup::to_yaml() const {
   if (plugins.empty()) yaml << " []";
   yaml << "\n";
   for (const auto& p : plugins) yaml << "    - '" << p << "'\n";
-  yaml << "http:\n  listen: 127.0.0.1:0\n";
+  yaml << "http:\n  listen: 127.0.0.1:0\n" << http_yaml;
   if (!cluster_yaml.empty()) yaml << "cluster:\n" << cluster_yaml;
   yaml << "store: '" << store << "'\n"
        << "defaults:\n" << defaults_yaml
