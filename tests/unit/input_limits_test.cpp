@@ -57,14 +57,14 @@ TEST(JsonDepth, ValuesBuiltInMemoryAreMeasuredWithoutRecursion) {
 }
 
 TEST(YamlNesting, DeepFlowBlockAndIndicatorNestingIsRefusedWithItsLine) {
-  const Status flow = yaml_text_limits("a: 1\nb: " + std::string(100, '[') + "\n", "f.yaml");
+  const Status flow = yaml_text_limits("a: 1\nb: " + std::string(300, '[') + "\n", "f.yaml");
   ASSERT_FALSE(flow);
-  EXPECT_EQ(flow.message(), "f.yaml:2: YAML nests deeper than yaml_nesting_max (64 levels)");
+  EXPECT_EQ(flow.message(), "f.yaml:2: YAML nests deeper than yaml_nesting_max (256 levels)");
   std::string dashes;
-  for (int i = 0; i < 100; ++i) dashes += "- ";
+  for (int i = 0; i < 300; ++i) dashes += "- ";
   EXPECT_FALSE(yaml_text_limits(dashes + "x\n", "f.yaml"));
   std::string indented;
-  for (int i = 0; i < 100; ++i) indented += std::string(i, ' ') + "k" + std::to_string(i) + ":\n";
+  for (int i = 0; i < 300; ++i) indented += std::string(i, ' ') + "k" + std::to_string(i) + ":\n";
   EXPECT_FALSE(yaml_text_limits(indented, "f.yaml"));
   EXPECT_FALSE(yaml_text_limits(std::string(2 << 20, '#'), "f.yaml"));
 }

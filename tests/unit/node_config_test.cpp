@@ -379,7 +379,7 @@ TEST(NodeConfig, HttpAndJsonLimitsAreRead) {
 
 TEST(NodeConfig, YamlNestedTooDeepIsRefusedBeforeItIsParsed) {
   EXPECT_EQ(problem_of(with_id("log: " + std::string(100'000, '[') + std::string(100'000, ']') + "\n")),
-            "t.yaml:2: YAML nests deeper than yaml_nesting_max (64 levels)");
+            "t.yaml:2: YAML nests deeper than yaml_nesting_max (256 levels)");
 }
 
 TEST(NodeConfig, UnknownKeyListsTheValidKeysAndSuggestsTheClosest) {

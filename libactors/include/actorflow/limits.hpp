@@ -16,7 +16,7 @@ inline constexpr size_t kJsonDepthMax = 64;
 inline constexpr size_t kStoredJsonDepthMargin = 64;
 // Nesting of a YAML text (block indentation, "- " indicators, flow brackets), checked before
 // yaml-cpp parses it: definitions, node config, chaos files. Fixed (yaml_nesting_max).
-inline constexpr size_t kYamlNestingMax = 64;
+inline constexpr size_t kYamlNestingMax = 256;  // room for 32 nested definition nodes, 3 text levels each
 // Size of one YAML text (a definitions file or body, the node config, a chaos file). Fixed.
 inline constexpr size_t kYamlBytesMax = 1 << 20;
 // Workflow definitions (yaml_definition.hpp): nodes nested, nodes in one definition, problems

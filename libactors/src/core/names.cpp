@@ -9,7 +9,7 @@ constexpr size_t kShownBytesMax = 64;
 std::string shown(std::string_view name) {
   std::string out;
   for (unsigned char c : name.substr(0, kShownBytesMax)) {
-    if (c < 0x20 || c == 0x7f) out += "\\x" + std::string(1, "0123456789abcdef"[c >> 4]) + "0123456789abcdef"[c & 15];
+    if (c < 0x20 || c >= 0x7f) out += "\\x" + std::string(1, "0123456789abcdef"[c >> 4]) + "0123456789abcdef"[c & 15];
     else out += static_cast<char>(c);
   }
   return name.size() > kShownBytesMax ? out + "..." : out;
@@ -30,7 +30,9 @@ std::optional<std::string> name_problem(std::string_view what, std::string_view 
     return subject + " is " + std::to_string(name.size()) + " bytes, more than name_bytes_max" + grammar;
   if (name.front() == '.') return subject + " starts with '.'" + grammar;
   for (unsigned char c : name)
-    if (!is_name_char(c)) return subject + " contains a character outside the name grammar" + grammar;
+    if (!is_name_char(c))
+      return subject + " contains '" + shown(std::string_view(reinterpret_cast<const char*>(&c), 1)) +
+             "', outside the name grammar" + grammar;
   return std::nullopt;
 }
 
