@@ -3,8 +3,10 @@
 #include <actorflow/yaml_definition.hpp>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <set>
+#include <system_error>
 
 namespace actorflow::node {
 namespace {
@@ -27,6 +29,18 @@ std::optional<std::string> write_atomically(const std::string& path, const std::
     return "cannot rename " + temporary + " to " + path;
   }
   return std::nullopt;
+}
+
+// The file a deployed definition is saved as, or nothing when it would not lie directly inside
+// `dir` (a name the grammar refuses anyway; checked here too because this path is written).
+std::optional<std::string> saved_path(const std::string& dir, const std::string& name, int version) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  const fs::path root = fs::weakly_canonical(fs::path(dir), error);
+  if (error) return std::nullopt;
+  const fs::path file = fs::weakly_canonical(root / (name + "-v" + std::to_string(version) + ".yaml"), error);
+  if (error || file.parent_path() != root || file.filename().string().front() == '.') return std::nullopt;
+  return (fs::path(dir) / file.filename()).string();
 }
 
 }  // namespace
@@ -69,7 +83,11 @@ HttpReply deploy_definitions(Engine& engine, const std::string& yaml, const std:
   Json saved_as = nullptr;
   if (!save_dir.empty() && !loaded.definitions.empty()) {
     const auto& first = loaded.definitions.front();
-    const std::string path = save_dir + "/" + first.name + "-v" + std::to_string(first.version) + ".yaml";
+    const auto checked = saved_path(save_dir, first.name, first.version);
+    if (!checked)
+      return HttpReply{400, Json{{"error", "definition name '" + first.name + "' would be saved outside node.workflows_dir (" +
+                                               save_dir + "); nothing was registered"}}};
+    const std::string& path = *checked;
     if (auto problem = write_atomically(path, yaml))
       return HttpReply{500, Json{{"error", "the definitions were not saved (" + *problem + "); nothing was registered"}}};
     saved_as = path;

@@ -6,12 +6,14 @@
 #include "query_params.hpp"
 #include "status_http.hpp"
 
+#include <actorflow/bounded_parse.hpp>
 #include <actorflow/schedule_policy.hpp>
 #include <actorflow/store.hpp>
 #include <actorflow/workflow_status.hpp>
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <exception>
 #include <optional>
 #include <vector>
@@ -80,6 +82,8 @@ std::optional<HttpReply> parse_object(const std::string& body, bool empty_ok, Js
     out = Json::object();
     return std::nullopt;
   }
+  // The depth first: the parser and every walk over the value recurse once a level.
+  if (Status depth = json_text_depth(body); !depth) return error_reply(400, "request body: " + depth.message());
   try {
     out = Json::parse(body);
   } catch (const Json::parse_error& e) {
@@ -149,7 +153,7 @@ bool matches(const std::vector<std::string>& segments, std::initializer_list<con
   return true;
 }
 
-constexpr size_t kListLimitMax = 1000;
+constexpr size_t kListLimitMax = limits::kListPageMax;
 
 HttpReply list_workflows(const Engine& engine, const std::string& target) {
   std::string bad;
@@ -221,6 +225,57 @@ HttpReply stats(const Engine& engine) {
                              {"draining", engine.draining()}}};
 }
 
+std::string lowercase(std::string_view text) {
+  std::string out(text);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+std::string trimmed(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return std::string(text);
+}
+
+bool is_state_changing(const std::string& method) {
+  return method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE";
+}
+
+// 415 unless a body comes with the media type its route reads (parameters such as charset aside).
+std::optional<HttpReply> content_type_problem(const HttpRequest& request) {
+  if (request.body.empty()) return std::nullopt;
+  const std::string path = request.target.substr(0, request.target.find('?'));
+  const bool yaml_route = request.method == "POST" && path == "/v1/definitions";
+  const std::string wanted = yaml_route ? "application/yaml" : "application/json";
+  const std::string* given = request.header("content-type");
+  const std::string type = given ? lowercase(trimmed(given->substr(0, given->find(';')))) : "";
+  if (type == wanted) return std::nullopt;
+  return error_reply(415, request.method + " " + path + " takes a body of Content-Type " + wanted + ", got " +
+                              (given ? "'" + *given + "'" : "none"));
+}
+
+// 403 for a state-changing request a browser sends on behalf of another site's page.
+std::optional<HttpReply> cross_site_problem(const HttpRequest& request) {
+  if (!is_state_changing(request.method)) return std::nullopt;
+  if (const std::string* site = request.header("sec-fetch-site")) {
+    const std::string value = lowercase(trimmed(*site));
+    if (value != "same-origin" && value != "none")
+      return error_reply(403, "cross-site request refused (Sec-Fetch-Site: " + *site +
+                                  "): state-changing requests must come from the node's own origin");
+  }
+  if (const std::string* origin = request.header("origin")) {
+    const std::string value = lowercase(trimmed(*origin));
+    const size_t scheme_end = value.find("://");
+    const std::string authority = scheme_end == std::string::npos ? "" : value.substr(scheme_end + 3);
+    const std::string* host = request.header("host");
+    if (authority.empty() || !host || authority != lowercase(trimmed(*host)))
+      return error_reply(403, "cross-site request refused (Origin: " + *origin + ", Host: " + (host ? *host : "none") +
+                                  "): state-changing requests must come from the node's own origin");
+  }
+  return std::nullopt;
+}
+
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -247,7 +302,30 @@ bool percent_decode(const std::string& text, std::string& out) {
   return true;
 }
 
+const std::string* HttpRequest::header(std::string_view lowercase_name) const {
+  for (const auto& [name, value] : headers)
+    if (name == lowercase_name) return &value;
+  return nullptr;
+}
+
 HttpApi::HttpApi(Engine& engine, HttpApiOptions options) : engine_(engine), options_(options) {}
+
+HttpReply HttpApi::handle(const HttpRequest& request) const {
+  if (auto refused = cross_site_problem(request)) return *refused;
+  if (request.body.size() <= options_.body_bytes_max)
+    if (auto refused = content_type_problem(request)) return *refused;
+  HttpReply reply;
+  try {
+    reply = authorized_handle(request);
+  } catch (const StoreUnavailable& e) {
+    // Passing trouble (the store is down or restarting): the client tries again.
+    reply = error_reply(503, std::string("store unavailable: ") + e.what());
+  }
+  const bool has_retry_after = std::any_of(reply.headers.begin(), reply.headers.end(),
+                                           [](const auto& header) { return header.first == "Retry-After"; });
+  if (reply.status == 503 && !has_retry_after) reply.headers.emplace_back("Retry-After", std::to_string(kRetryAfterSeconds));
+  return reply;
+}
 
 HttpReply HttpApi::handle(const std::string& method, const std::string& target, const std::string& body) const {
   return handle(method, target, body, auth::Caller{});
@@ -411,33 +489,36 @@ HttpReply HttpApi::handle(const std::string& method, const std::string& target, 
                               " (a '/' inside a workflow or schedule id must be sent as %2F)");
 }
 
-HttpReply HttpApi::authorized_handle(const httplib::Request& req, httplib::Response& res) const {
+HttpReply HttpApi::authorized_handle(const HttpRequest& request) const {
   std::vector<std::string> segments;
   std::string bad;
-  if (!split_path(req.target, segments, bad)) segments.clear();  // handle() answers 400; the check needs a role
+  if (!split_path(request.target, segments, bad)) segments.clear();  // handle() answers 400; the check needs a role
   auth::AuthCheck check;
   if (options_.authorizer) {
-    check = options_.authorizer->check(req.method, segments, req.get_header_value("Authorization"), req.remote_addr);
+    const std::string* authorization = request.header("authorization");
+    check = options_.authorizer->check(request.method, segments, authorization ? *authorization : std::string(),
+                                       request.remote_addr);
   } else {
-    check.rule = auth::route_rule(req.method, segments);
+    check.rule = auth::route_rule(request.method, segments);
     check.caller = auth::Caller{};
   }
   HttpReply reply;
   if (check.caller) {
-    reply = handle(req.method, req.target, req.body, *check.caller);
+    reply = handle(request.method, request.target, request.body, *check.caller);
   } else {
     reply = HttpReply{check.status, check.body};
-    if (check.status == 401) res.set_header("WWW-Authenticate", "Bearer realm=\"actorflow\"");
-    if (check.status == 429) res.set_header("Retry-After", std::to_string((check.retry_after.count() + 999) / 1000));
+    if (check.status == 401) reply.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"actorflow\"");
+    if (check.status == 429)
+      reply.headers.emplace_back("Retry-After", std::to_string((check.retry_after.count() + 999) / 1000));
   }
-  if (auth::is_state_changing(req.method)) {
+  if (auth::is_state_changing(request.method)) {
     // A start names its workflow in the body, not the path: the reply says which it was.
     const bool start = check.rule.route == "POST /v1/workflows";
     const std::string started_id = start && reply.content_type.empty() && reply.body.is_object() &&
                                            reply.body.contains("id") && reply.body["id"].is_string()
                                        ? reply.body["id"].get<std::string>()
                                        : "";
-    auth::log_api_call(check.rule, check.caller ? &*check.caller : nullptr, req.remote_addr, reply.status, started_id);
+    auth::log_api_call(check.rule, check.caller ? &*check.caller : nullptr, request.remote_addr, reply.status, started_id);
   }
   return reply;
 }
@@ -445,9 +526,11 @@ HttpReply HttpApi::authorized_handle(const httplib::Request& req, httplib::Respo
 void HttpApi::bind(httplib::Server& server) const {
   server.set_payload_max_length(options_.body_bytes_max);
   auto serve = [this](const httplib::Request& req, httplib::Response& res) {
-    HttpReply reply = authorized_handle(req, res);
+    HttpRequest request{req.method, req.target, {}, req.body, req.remote_addr};
+    for (const auto& [name, value] : req.headers) request.headers.emplace_back(lowercase(name), value);
+    HttpReply reply = handle(request);
     res.status = reply.status;
-    if (reply.status == 503) res.set_header("Retry-After", std::to_string(kRetryAfterSeconds));
+    for (const auto& [name, value] : reply.headers) res.set_header(name.c_str(), value);
     if (reply.content_type.empty()) res.set_content(reply.body.dump(), "application/json");
     else res.set_content(reply.text, reply.content_type.c_str());
   };

@@ -43,6 +43,12 @@
 // nodes/auth/route_roles.cpp. The `by` of cancel and retry, and of a signal whose payload names
 // none, is the token's name. Every state-changing request is logged as an `api_call` event.
 //
+// Requests with a body must say what it is: Content-Type application/json (POST /v1/definitions:
+// application/yaml), else 415. State-changing requests (POST, PUT, PATCH, DELETE) sent by a
+// browser for another site are refused with 403: Sec-Fetch-Site, when present, must be
+// same-origin or none, and Origin, when present, must name the Host the request was sent to.
+// A JSON body nesting deeper than json_depth_max is refused with 400 before it is parsed.
+//
 // While the engine drains (Engine::drain), every POST and DELETE is refused with 503
 // {"error":"node is draining"}; reads go on. On a cluster node every call may be made to any node:
 // writes (start, signal, cancel, retry, schedule commands) reach the owner of the workflow's shard,
@@ -55,10 +61,13 @@
 
 #include <actorflow/engine.hpp>
 #include <actorflow/json.hpp>
+#include <actorflow/limits.hpp>
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 namespace httplib {
 class Server;
@@ -68,8 +77,20 @@ struct Response;
 
 namespace actorflow::node {
 
+// One complete request as the server read it: header names lowercased, in arrival order.
+struct HttpRequest {
+  std::string method;
+  std::string target;  // raw, still percent-encoded
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  std::string remote_addr;  // the client's address, as the listener saw it
+
+  // The first value of header `lowercase_name`, or nothing.
+  const std::string* header(std::string_view lowercase_name) const;
+};
+
 struct HttpApiOptions {
-  size_t body_bytes_max = 1 << 20;  // a larger request body is refused with 413
+  size_t body_bytes_max = limits::kBodyBytesMax;  // http.body_bytes_max: a larger request body is refused with 413
   std::string node_id;              // labels /metrics (actorflow_node_info) when set
   std::string definitions_dir;      // POST /v1/definitions saves there (the node's workflows_dir); empty: not saved
   auth::Authorizer* authorizer = nullptr;  // checks every request bound by bind(); null: none (must outlive the API)
@@ -86,6 +107,7 @@ struct HttpReply {
   Json body = Json::object();
   std::string content_type;
   std::string text;
+  std::vector<std::pair<std::string, std::string>> headers;  // more response headers
 };
 
 class HttpApi {
@@ -100,6 +122,9 @@ class HttpApi {
   // The same for an authenticated `caller` (its name is the default `by`; whoami answers it).
   HttpReply handle(const std::string& method, const std::string& target, const std::string& body,
                    const auth::Caller& caller) const;
+  // The same for a request with its headers: the content-type and cross-site checks, then the
+  // authorizer (options.authorizer), the route, and the audit line of a state-changing call.
+  HttpReply handle(const HttpRequest& request) const;
 
   // Registers the routes on `server` (GET/POST/DELETE under /v1/, /healthz and /metrics), plus an error
   // handler that turns any empty 4xx/5xx reply into JSON and an exception handler that answers
@@ -109,7 +134,7 @@ class HttpApi {
 
  private:
   // handle() behind the authorizer's check (when there is one), and the audit line.
-  HttpReply authorized_handle(const httplib::Request& req, httplib::Response& res) const;
+  HttpReply authorized_handle(const HttpRequest& request) const;
 
   Engine& engine_;
   HttpApiOptions options_;

@@ -1,6 +1,7 @@
 #include "node_config.hpp"
 
 #include <actorflow/cluster_security.hpp>
+#include <actorflow/bounded_parse.hpp>
 #include <actorflow/store.hpp>
 #include <actorflow/yaml_definition.hpp>
 
@@ -28,12 +29,16 @@ constexpr size_t kNodeIdCharsMax = 64;
 
 using Keys = std::span<const std::string_view>;
 
-constexpr std::string_view kTopKeys[]{"node", "http", "cluster", "store", "defaults", "engine", "log", "chaos", "auth"};
+constexpr std::string_view kTopKeys[]{"node", "http", "cluster", "store", "defaults", "engine", "log", "chaos", "auth",
+                                      "limits"};
 constexpr std::string_view kNodeKeys[]{"id", "workflows_dir", "drain_timeout", "plugins"};
-constexpr std::string_view kHttpKeys[]{"listen", "allow_unauthenticated", "tls"};
+constexpr std::string_view kHttpKeys[]{"listen", "allow_unauthenticated", "tls", "body_bytes_max", "header_bytes_max",
+                                       "connections_max", "header_timeout", "body_timeout", "keep_alive_timeout",
+                                       "keep_alive_requests_max", "workers", "queue_max"};
 constexpr std::string_view kHttpTlsKeys[]{"cert_file", "key_file", "client_ca_file"};
 constexpr std::string_view kAuthKeys[]{"tokens_file", "open_routes", "failed_attempts_max", "failed_attempts_window"};
 constexpr std::string_view kOpenableRoutes[]{"/healthz", "/metrics"};
+constexpr std::string_view kLimitsKeys[]{"json_depth_max"};
 constexpr std::string_view kClusterKeys[]{"enabled",      "listen",        "advertise",       "shards",
                                           "lease_ttl",    "heartbeat_interval", "peer_timeout", "route_timeout",
                                           "handoff_timeout", "outage_grace", "remote_handlers", "tls", "allow_insecure",
@@ -624,6 +629,18 @@ void read_chaos(Loader& loader, const Value* v, NodeConfig& config) {
   }
 }
 
+void read_http_limits(Loader& loader, const std::map<std::string, Value>& http, NodeConfig& config) {
+  loader.integer(find(http, "body_bytes_max"), config.http_body_bytes_max, 1, 1 << 30);
+  loader.integer(find(http, "header_bytes_max"), config.http_header_bytes_max, 1 << 10, 16 << 20);
+  loader.integer(find(http, "connections_max"), config.http_connections_max, 1, 1'000'000);
+  loader.duration(find(http, "header_timeout"), config.http_header_timeout, Millis(100), Millis(3'600'000));
+  loader.duration(find(http, "body_timeout"), config.http_body_timeout, Millis(100), Millis(3'600'000));
+  loader.duration(find(http, "keep_alive_timeout"), config.http_keep_alive_timeout, Millis(100), Millis(86'400'000));
+  loader.integer(find(http, "keep_alive_requests_max"), config.http_keep_alive_requests_max, 1, 1'000'000);
+  loader.integer(find(http, "workers"), config.http_workers, 1, 1024);
+  loader.integer(find(http, "queue_max"), config.http_queue_max, 1, 1'000'000);
+}
+
 void read_config(Loader& loader, const Value& root, NodeConfig& config) {
   const auto top = loader.section(root, kTopKeys, "sections");
   const auto sub = [&](const std::string& name, Keys keys, const std::string& what) {
@@ -651,6 +668,9 @@ void read_config(Loader& loader, const Value& root, NodeConfig& config) {
   loader.address(find(http, "listen"), config.http_listen, true);
   const auto auth = sub("auth", kAuthKeys, "authentication settings");
   read_security(loader, http, auth, config);
+  read_http_limits(loader, http, config);
+  const auto limits_section = sub("limits", kLimitsKeys, "limits");
+  loader.integer(find(limits_section, "json_depth_max"), config.json_depth_max, 1, 1024);
 
   const auto cluster = sub("cluster", kClusterKeys, "cluster settings");
   read_cluster(loader, cluster, config);
@@ -735,6 +755,10 @@ NodeConfigResult load_node_config_yaml(std::string_view text, const std::string&
     result.problems.push_back(source_name + ": is " + std::to_string(text.size()) +
                               " bytes; expected a node config of at most " + std::to_string(kConfigBytesMax) +
                               " bytes");
+    return result;
+  }
+  if (Status bounded = yaml_text_limits(text, source_name); !bounded) {
+    result.problems.push_back(bounded.message());
     return result;
   }
   Loader loader(source_name);

@@ -9,6 +9,7 @@
 #include <actorflow/clock.hpp>
 #include <actorflow/engine.hpp>
 #include <actorflow/error_strategy.hpp>
+#include <actorflow/limits.hpp>
 
 #include <cstddef>
 #include <map>
@@ -40,6 +41,17 @@ struct NodeConfig {
 
   // http: / cluster: (addresses are host:port, loopback unless configured otherwise)
   std::string http_listen = "127.0.0.1:8080";     // http.listen; port 0: any free port (the node logs it)
+  // http: the API server's limits (actorflow/limits.hpp: defaults, and what exceeding one causes)
+  int http_body_bytes_max = static_cast<int>(limits::kBodyBytesMax);          // http.body_bytes_max: 1..1 GiB
+  int http_header_bytes_max = static_cast<int>(limits::kHeaderBytesMax);      // http.header_bytes_max: 1 KiB..16 MiB
+  int http_connections_max = static_cast<int>(limits::kConnectionsMax);      // http.connections_max: 1..1,000,000
+  Millis http_header_timeout = limits::kHeaderTimeout;                        // http.header_timeout: 100ms..1h
+  Millis http_body_timeout = limits::kBodyTimeout;                            // http.body_timeout: 100ms..1h
+  Millis http_keep_alive_timeout = limits::kKeepAliveTimeout;                 // http.keep_alive_timeout: 100ms..1d
+  int http_keep_alive_requests_max = static_cast<int>(limits::kKeepAliveRequestsMax);  // http.keep_alive_requests_max
+  int http_workers = static_cast<int>(limits::kHttpWorkers);                  // http.workers: 1..1024
+  int http_queue_max = static_cast<int>(limits::kHttpQueueMax);               // http.queue_max: 1..1,000,000
+  int json_depth_max = static_cast<int>(limits::kJsonDepthMax);               // limits.json_depth_max: 1..1024
   bool cluster_enabled = false;                   // cluster.enabled: one of several nodes on one Redis store
   std::string cluster_listen = "127.0.0.1:7400";  // cluster.listen; port 0: any free port (logged)
   std::string cluster_advertise;                  // cluster.advertise: the host other nodes connect to

@@ -5,12 +5,14 @@
 #include "dashboard.hpp"
 #include "http_api.hpp"
 #include "http_listener.hpp"
+#include "tls_http_listener.hpp"
 #include "node_config.hpp"
 #include "node_logging.hpp"
 #include "plugin_loader.hpp"
 #include "shutdown_signals.hpp"
 #include "workflow_registration.hpp"
 
+#include <actorflow/bounded_parse.hpp>
 #include <actorflow/engine.hpp>
 #include <actorflow/logging.hpp>
 #include <actorflow/store.hpp>
@@ -48,6 +50,20 @@ Json plugin_paths(const std::vector<LoadedPlugin>& plugins) {
   Json paths = Json::array();
   for (const auto& p : plugins) paths.push_back(p.path);
   return paths;
+}
+
+HttpServerOptions http_server_options(const NodeConfig& config) {
+  HttpServerOptions options;
+  options.header_bytes_max = static_cast<size_t>(config.http_header_bytes_max);
+  options.body_bytes_max = static_cast<size_t>(config.http_body_bytes_max);
+  options.connections_max = static_cast<size_t>(config.http_connections_max);
+  options.header_timeout = config.http_header_timeout;
+  options.body_timeout = config.http_body_timeout;
+  options.keep_alive_timeout = config.http_keep_alive_timeout;
+  options.keep_alive_requests_max = static_cast<size_t>(config.http_keep_alive_requests_max);
+  options.workers = static_cast<size_t>(config.http_workers);
+  options.queue_max = static_cast<size_t>(config.http_queue_max);
+  return options;
 }
 
 const char* signal_name(int signal) { return signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "signal"; }
@@ -118,7 +134,8 @@ std::optional<int> load(const NodeConfig& config, std::shared_ptr<Store> store, 
 }
 
 // Serves until SIGTERM/SIGINT (or until the server fails); then drains and stops.
-int serve(const NodeConfig& config, Loaded& loaded, HttpListener& listener, Security& security) {
+template <class Listener>
+int serve(const NodeConfig& config, Loaded& loaded, Listener& listener, Security& security) {
   Engine& engine = *loaded.engine;
   engine.set_http_address(listener.bound_address());
   const int recovered = engine.recover();
@@ -175,12 +192,27 @@ int serve(const NodeConfig& config, Loaded& loaded, HttpListener& listener, Secu
   return server_failed ? kExitFailure : kExitOk;
 }
 
+// Binds the listener's address (a port in use stops the node before it serves), then serves.
+template <class Listener>
+int listen_and_serve(const NodeConfig& config, Loaded& loaded, Listener& listener, Security& security) {
+  if (const Status bound = listener.bind(config.http_listen); !bound) return fail(bound.message());
+  log_json(spdlog::level::info, {{"event", "node_listening"}, {"address", listener.bound_address()},
+                                 {"tls", security.tls != nullptr}});
+  if (!security.authorizer.enabled() && config.http_allow_unauthenticated)
+    log_json(spdlog::level::warn, {{"event", "http_unauthenticated"},
+                                   {"listen", listener.bound_address()},
+                                   {"warning", "http.allow_unauthenticated: anyone who reaches this address may call "
+                                               "every route of the API; set auth.tokens_file"}});
+  return serve(config, loaded, listener, security);
+}
+
 int run(const NodeArgs& args) {
   const NodeConfigResult read = load_node_config_file(args.config_path);
   if (!read.config) return refuse(read.problems, args.config_path);
   const NodeConfig& config = *read.config;
   if (const auto tls = cluster_tls_problems(config); !tls.empty()) return refuse(tls, args.config_path);
   configure_logging(config);
+  set_json_depth_max(static_cast<size_t>(config.json_depth_max));  // before any JSON is read
 
   Security security(config);
   if (const auto problems = security.load(); !problems.empty()) return refuse(problems, args.config_path);
@@ -205,20 +237,24 @@ int run(const NodeArgs& args) {
   api_options.node_id = config.node_id;
   api_options.definitions_dir = config.workflows_dir;  // deployed definitions load again at restart
   api_options.authorizer = &security.authorizer;
+  api_options.body_bytes_max = static_cast<size_t>(config.http_body_bytes_max);
   const HttpApi api(*loaded.engine, api_options);
-  HttpListener listener(security.tls.get());  // declared last: it stops serving before the API and the engine go
-  api.bind(listener.server());
-  bind_dashboard(listener.server());
-  if (const Status bound = listener.bind(config.http_listen); !bound) return fail(bound.message());
-  log_json(spdlog::level::info, {{"event", "node_listening"}, {"address", listener.bound_address()},
-                                 {"tls", security.tls != nullptr}});
-  if (!security.authorizer.enabled() && config.http_allow_unauthenticated)
-    log_json(spdlog::level::warn, {{"event", "http_unauthenticated"},
-                                   {"listen", listener.bound_address()},
-                                   {"warning", "http.allow_unauthenticated: anyone who reaches this address may call "
-                                               "every route of the API; set auth.tokens_file"}});
-  return serve(config, loaded, listener, security);
+  // Declared last: the listener stops serving before the API and the engine go. HTTPS is served
+  // by cpp-httplib's SSLServer (certificates swapped on SIGHUP); plain HTTP by the epoll server,
+  // which holds thousands of idle or slow connections without a thread each.
+  if (security.tls) {
+    TlsHttpListener listener(security.tls.get());
+    api.bind(listener.server());
+    bind_dashboard(listener.server());
+    return listen_and_serve(config, loaded, listener, security);
+  }
+  HttpListener listener(http_server_options(config), [&api](const HttpRequest& request) {
+    if (auto page = dashboard_reply(request.method, request.target)) return *page;
+    return api.handle(request);
+  });
+  return listen_and_serve(config, loaded, listener, security);
 }
+
 
 }  // namespace
 

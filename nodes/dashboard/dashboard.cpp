@@ -31,6 +31,25 @@ const std::vector<DashboardAsset>& dashboard_assets() {
   return assets;
 }
 
+std::optional<HttpReply> dashboard_reply(const std::string& method, const std::string& target) {
+  if (method != "GET") return std::nullopt;
+  const std::string path = target.substr(0, target.find('?'));
+  if (path == "/" || path == "/ui") {
+    HttpReply reply{302, "text/plain; charset=utf-8", ""};
+    reply.headers.emplace_back("Location", "/ui/");
+    return reply;
+  }
+  for (const DashboardAsset& asset : dashboard_assets()) {
+    if (asset.path != path) continue;
+    HttpReply reply{200, asset.content_type, std::string(asset.body)};
+    reply.headers = {{"Cache-Control", "no-cache"},
+                     {"X-Content-Type-Options", "nosniff"},
+                     {"Content-Security-Policy", kContentSecurityPolicy}};
+    return reply;
+  }
+  return std::nullopt;
+}
+
 void bind_dashboard(httplib::Server& server) {
   server.Get("/", redirect_to_page);
   server.Get("/ui", redirect_to_page);

@@ -9,6 +9,9 @@
 // Views (the URL's fragment): #/ the overview (counts by status, workflows with filters and
 // paging, breakers, dead letters with retry), #/workflows/<percent-encoded id> one workflow with
 // its timeline. Both refresh every few seconds.
+#include "http_api.hpp"
+
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +30,10 @@ struct DashboardAsset {
 
 // Every file the dashboard serves, by path ("/ui/" and "/ui/index.html" are both the page).
 const std::vector<DashboardAsset>& dashboard_assets();
+
+// The dashboard's reply to a GET of one of its paths (the query part aside), or nothing for any
+// other request.
+std::optional<HttpReply> dashboard_reply(const std::string& method, const std::string& target);
 
 // Registers the dashboard's GET routes on `server`. Bind the HttpApi on the same server for the
 // page to have data; the two use disjoint paths.

@@ -35,6 +35,7 @@ struct NodeSetup {
   // Retries are quick, so that tests of failure do not wait for backoffs.
   std::string defaults_yaml = "  retries_max: 2\n  retry_backoff_initial: 10ms\n  retry_backoff_max: 50ms\n";
   std::string cluster_yaml;  // the lines of the cluster: section (indented), empty: none
+  std::string http_yaml;     // more lines of the http: section (indented), e.g. "  header_timeout: 1s\n"
   std::string extra_yaml;    // more top-level lines, e.g. "chaos: '/tmp/x/chaos.yaml'\n"
   std::string http_listen = "127.0.0.1:0";  // http.listen (the test's client always connects to 127.0.0.1)
   std::string http_yaml;     // more lines of the http: section (indented), e.g. "  tls: {...}\n"

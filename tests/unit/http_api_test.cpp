@@ -77,7 +77,8 @@ class HttpApiTest : public ::testing::Test {
 
   Reply call(const std::string& method, const std::string& path, const std::string& body = "") {
     auto send = [&]() -> httplib::Result {
-      if (method == "POST") return client->Post(path, body, "application/json");
+      if (method == "POST")
+        return client->Post(path, body, path.rfind("/v1/definitions", 0) == 0 ? "application/yaml" : "application/json");
       if (method == "DELETE") return client->Delete(path);
       if (method == "PUT") return client->Put(path, body, "application/json");
       return client->Get(path);
@@ -313,7 +314,7 @@ TEST_F(HttpApiTest, DeadLettersAreListed) {
 TEST_F(HttpApiTest, SchedulesAreListedPausedResumedAndDeleted) {
   EXPECT_EQ(call("GET", "/v1/schedules").body, (Json{{"schedules", Json::array()}}));
   ScheduleSpec spec;
-  spec.id = "daily/greet";
+  spec.id = "daily.greet";
   spec.cron = "0 6 * * *";
   spec.definition = "greet";
   ASSERT_TRUE(engine->create_schedule(spec));
@@ -321,27 +322,27 @@ TEST_F(HttpApiTest, SchedulesAreListedPausedResumedAndDeleted) {
   auto list = call("GET", "/v1/schedules");
   ASSERT_EQ(list.status, 200);
   ASSERT_EQ(list.body["schedules"].size(), 1u);
-  EXPECT_EQ(list.body["schedules"][0]["id"], "daily/greet");
+  EXPECT_EQ(list.body["schedules"][0]["id"], "daily.greet");
   EXPECT_EQ(list.body["schedules"][0]["cron"], "0 6 * * *");
   EXPECT_EQ(list.body["schedules"][0]["paused"], false);
 
-  auto paused = call("POST", "/v1/schedules/daily%2Fgreet/pause");
+  auto paused = call("POST", "/v1/schedules/daily.greet/pause");
   EXPECT_EQ(paused.status, 200);
   EXPECT_EQ(paused.body["paused"], true);
-  EXPECT_TRUE(engine->schedule("daily/greet")->paused);
-  auto resumed = call("POST", "/v1/schedules/daily%2Fgreet/resume");
+  EXPECT_TRUE(engine->schedule("daily.greet")->paused);
+  auto resumed = call("POST", "/v1/schedules/daily.greet/resume");
   EXPECT_EQ(resumed.status, 200);
   EXPECT_EQ(resumed.body["paused"], false);
-  EXPECT_EQ(call("GET", "/v1/schedules/daily%2Fgreet").body["definition"], "greet");
+  EXPECT_EQ(call("GET", "/v1/schedules/daily.greet").body["definition"], "greet");
 
-  auto deleted = call("DELETE", "/v1/schedules/daily%2Fgreet");
+  auto deleted = call("DELETE", "/v1/schedules/daily.greet");
   EXPECT_EQ(deleted.status, 200);
-  EXPECT_EQ(deleted.body, (Json{{"id", "daily/greet"}, {"deleted", true}}));
-  EXPECT_FALSE(engine->schedule("daily/greet"));
+  EXPECT_EQ(deleted.body, (Json{{"id", "daily.greet"}, {"deleted", true}}));
+  EXPECT_FALSE(engine->schedule("daily.greet"));
 
-  expect_error(call("POST", "/v1/schedules/daily%2Fgreet/pause"), 404, "no such schedule");
-  expect_error(call("DELETE", "/v1/schedules/daily%2Fgreet"), 404, "no such schedule");
-  expect_error(call("GET", "/v1/schedules/daily%2Fgreet"), 404, "no such schedule");
+  expect_error(call("POST", "/v1/schedules/daily.greet/pause"), 404, "no such schedule");
+  expect_error(call("DELETE", "/v1/schedules/daily.greet"), 404, "no such schedule");
+  expect_error(call("GET", "/v1/schedules/daily.greet"), 404, "no such schedule");
 }
 
 TEST_F(HttpApiTest, WorkflowsAreListedByStatusAndDefinitionInPages) {

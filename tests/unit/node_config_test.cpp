@@ -368,8 +368,8 @@ TEST(NodeConfig, OneDocumentOnly) {
 
 TEST(NodeConfig, TheFileMustBeAMap) {
   EXPECT_EQ(problem_of("- node\n- http\n"),
-            "t.yaml:1:1: expected a map of sections (node, http, cluster, store, defaults, engine, log, chaos, auth), got "
-            "a list");
+            "t.yaml:1:1: expected a map of sections (node, http, cluster, store, defaults, engine, log, chaos, auth, "
+            "limits), got a list");
 }
 
 TEST(NodeConfig, NodeIdIsRequired) {
@@ -389,6 +389,30 @@ TEST(NodeConfig, BadNodeId) {
   EXPECT_EQ(load_ok("node:\n  id: " + std::string(64, 'n') + "\n").node_id, std::string(64, 'n'));
 }
 
+TEST(NodeConfig, HttpAndJsonLimitsAreRead) {
+  const NodeConfig c = load_ok(with_id(
+      "http:\n  body_bytes_max: 2048\n  header_bytes_max: 4096\n  connections_max: 50\n  header_timeout: 2s\n"
+      "  body_timeout: 3s\n  keep_alive_timeout: 4s\n  keep_alive_requests_max: 7\n  workers: 3\n  queue_max: 9\n"
+      "limits:\n  json_depth_max: 16\n"));
+  EXPECT_EQ(c.http_body_bytes_max, 2048);
+  EXPECT_EQ(c.http_header_bytes_max, 4096);
+  EXPECT_EQ(c.http_connections_max, 50);
+  EXPECT_EQ(c.http_header_timeout, Millis(2'000));
+  EXPECT_EQ(c.http_body_timeout, Millis(3'000));
+  EXPECT_EQ(c.http_keep_alive_timeout, Millis(4'000));
+  EXPECT_EQ(c.http_keep_alive_requests_max, 7);
+  EXPECT_EQ(c.http_workers, 3);
+  EXPECT_EQ(c.http_queue_max, 9);
+  EXPECT_EQ(c.json_depth_max, 16);
+  EXPECT_EQ(problem_of(with_id("limits:\n  json_depth_max: 0\n")),
+            "t.yaml:3:19: limits.json_depth_max: expected an integer from 1 to 1024, got '0'");
+}
+
+TEST(NodeConfig, YamlNestedTooDeepIsRefusedBeforeItIsParsed) {
+  EXPECT_EQ(problem_of(with_id("log: " + std::string(100'000, '[') + std::string(100'000, ']') + "\n")),
+            "t.yaml:2: YAML nests deeper than yaml_nesting_max (256 levels)");
+}
+
 TEST(NodeConfig, UnknownKeyListsTheValidKeysAndSuggestsTheClosest) {
   EXPECT_EQ(problem_of(with_id("cluster:\n  shard: 4\n")),
             "t.yaml:3:3: cluster.shard: unknown key; expected one of enabled, listen, advertise, shards, lease_ttl, "
@@ -397,7 +421,7 @@ TEST(NodeConfig, UnknownKeyListsTheValidKeysAndSuggestsTheClosest) {
             "'shards'?)");
   EXPECT_EQ(problem_of(with_id("stor: memory\n")),
             "t.yaml:2:1: stor: unknown key; expected one of node, http, cluster, store, defaults, engine, log, chaos, "
-            "auth (did you mean 'store'?)");
+            "auth, limits (did you mean 'store'?)");
   // The same words in another order, and a part of one key.
   EXPECT_EQ(problem_of(with_id("defaults:\n  max_retries: 5\n")),
             "t.yaml:3:3: defaults.max_retries: unknown key; expected one of step_timeout, retries_max, error_strategy, "

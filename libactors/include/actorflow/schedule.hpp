@@ -21,6 +21,7 @@
 // until a later write records its workflow started, and a restarted engine starts every pending
 // fire again before anything else (the derived workflow id makes that idempotent). So a kill -9
 // at any point neither loses a fire nor starts one twice; only the policies drop fires.
+#include <actorflow/limits.hpp>
 #include <actorflow/json.hpp>
 #include <actorflow/schedule_policy.hpp>
 
@@ -31,12 +32,12 @@
 namespace actorflow {
 
 // Limits, named in the errors they cause.
-inline constexpr size_t kScheduleIdBytesMax = 200;          // + "@<ms>" stays a valid workflow id
+inline constexpr size_t kScheduleIdBytesMax = limits::kNameBytesMax;  // + "@<ms>" stays a valid workflow id
 inline constexpr size_t kSchedulesMax = 10'000;             // per store
 inline constexpr size_t kCatchUpFiresMaxLimit = 10'000;     // ScheduleSpec::catch_up_fires_max at most
 
 struct ScheduleSpec {
-  std::string id;          // non-empty, at most kScheduleIdBytesMax bytes, no control characters, no '@'
+  std::string id;          // a name (actorflow/names.hpp): [A-Za-z0-9_.-], 1..128 bytes, no leading dot
   std::string cron;        // CronExpression::parse syntax, UTC, e.g. "0 6 * * *" (daily 06:00)
   std::string definition;  // a registered workflow definition; each fire starts its latest version
   Json input = Json::object();  // a JSON object without a "schedule" field (the engine adds it)

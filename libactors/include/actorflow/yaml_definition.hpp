@@ -60,6 +60,7 @@
 // version, which is the one the engine starts). Handlers, breakers and child workflows not loaded
 // together are checked only when YamlLoadOptions says how; Engine::register_workflow checks them
 // again in any case.
+#include <actorflow/limits.hpp>
 #include <actorflow/clock.hpp>
 #include <actorflow/workflow_definition.hpp>
 
@@ -72,12 +73,12 @@
 
 namespace actorflow {
 
-inline constexpr size_t kYamlBytesMax = 1 << 20;        // a file (or text) longer is refused
-inline constexpr int kYamlDepthMax = 32;                // nodes nested deeper are refused
-inline constexpr int kYamlNodesMax = 10'000;            // nodes in one definition
-inline constexpr int kYamlProblemsMax = 200;            // reported per load; then "... and N more"
-inline constexpr int kYamlFilesMax = 1'000;             // files read by load_workflow_dir
-inline constexpr int kYamlRetriesMax = 1'000;           // retry.max above this is refused
+inline constexpr size_t kYamlBytesMax = limits::kYamlBytesMax;  // a file (or text) longer is refused
+inline constexpr int kYamlDepthMax = limits::kYamlDepthMax;  // nodes nested deeper are refused
+inline constexpr int kYamlNodesMax = limits::kYamlNodesMax;  // nodes in one definition
+inline constexpr int kYamlProblemsMax = limits::kYamlProblemsMax;  // reported per load; then "... and N more"
+inline constexpr int kYamlFilesMax = limits::kYamlFilesMax;  // files read by load_workflow_dir
+inline constexpr int kYamlRetriesMax = limits::kYamlRetriesMax;  // retry.max above this is refused
 inline constexpr int64_t kDurationMsMax = 3650LL * 24 * 3'600'000;  // ten years
 
 struct YamlLoadResult {

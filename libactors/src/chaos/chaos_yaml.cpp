@@ -1,5 +1,6 @@
 // Chaos configs in YAML (actorflow/chaos.hpp): every problem with file:line:column.
 #include <actorflow/chaos.hpp>
+#include <actorflow/bounded_parse.hpp>
 
 #include "yaml/map_fields.hpp"
 #include "yaml/source.hpp"
@@ -75,6 +76,10 @@ ChaosLoadResult parse_config(std::string_view text, const std::string& source_na
   yaml::Source source{source_name, no_catalog, problems};
   ChaosConfig config;
   YAML::Node document;
+  if (Status bounded = yaml_text_limits(text, source_name); !bounded) {
+    problems.add(bounded.message());
+    return ChaosLoadResult{std::nullopt, problems.take()};
+  }
   try {
     document = YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {

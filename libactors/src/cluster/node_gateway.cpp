@@ -1,4 +1,5 @@
 #include "cluster/node_gateway.hpp"
+#include <actorflow/bounded_parse.hpp>
 
 #include <actorflow/logging.hpp>
 
@@ -34,7 +35,7 @@ caf::response_promise start(caf::event_based_actor* self, Engine::Core& core, Ga
                             const std::string& definition, const std::string& id, const std::string& input_json,
                             const std::string& parent_id, const std::string& parent_path) {
   auto promise = self->make_response_promise();
-  Json input = Json::parse(input_json, nullptr, /*allow_exceptions=*/false);
+  Json input = parse_json_or_discarded(input_json, stored_json_depth_max());
   if (input.is_discarded()) {
     promise.deliver(false, std::string("the forwarded input of '" + id + "' is not JSON"),
                     code_of(StatusCode::invalid_argument));
@@ -73,7 +74,7 @@ void run_remote_step(Engine::Core& core, const std::string& handler, const std::
                                                                    : std::string(),
                                                         outcome.error, outcome.retryable));
   };
-  Json input = Json::parse(input_json, nullptr, /*allow_exceptions=*/false);
+  Json input = parse_json_or_discarded(input_json, stored_json_depth_max());
   StepJob job;
   job.handler = core.find_sync_handler(handler);
   if (!job.handler) job.async_handler = core.find_async_handler(handler);

@@ -1,5 +1,6 @@
 // Coordination on Redis: member records with a TTL, shard leases and fences (coordination.hpp).
 #include "store/redis_connection.hpp"
+#include <actorflow/bounded_parse.hpp>
 
 #include <actorflow/coordination.hpp>
 #include <actorflow/json.hpp>
@@ -59,7 +60,7 @@ std::string encode_record(const NodeRecord& record) {
 }
 
 std::optional<NodeRecord> decode_record(std::string_view text) {
-  Json json = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  Json json = parse_json_or_discarded(text, stored_json_depth_max());
   if (!json.is_object()) return std::nullopt;
   try {
     NodeRecord record;

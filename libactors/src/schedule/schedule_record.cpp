@@ -1,6 +1,8 @@
 #include "schedule/schedule_record.hpp"
+#include <actorflow/bounded_parse.hpp>
 
 #include <actorflow/cron.hpp>
+#include <actorflow/names.hpp>
 
 #include <ctime>
 #include <variant>
@@ -42,7 +44,7 @@ std::string encode_schedule(const ScheduleRecord& record) {
 
 std::optional<ScheduleRecord> decode_schedule(const std::string& encoded, std::string* error) {
   try {
-    const Json json = Json::parse(encoded);
+    const Json json = parse_json_or_throw(encoded, stored_json_depth_max());
     if (!json.is_object()) throw std::runtime_error("not a JSON object");
     if (json.value("format", 0) != kFormat)
       throw std::runtime_error("format " + json.value("format", Json()).dump() + " is not " + std::to_string(kFormat));
@@ -98,23 +100,14 @@ Json fire_input(const ScheduleSpec& spec, int64_t fire_ms) {
 std::vector<std::string> schedule_spec_problems(const ScheduleSpec& spec) {
   std::vector<std::string> problems;
   const std::string name = "schedule '" + spec.id + "'";
-  if (spec.id.empty()) problems.push_back("schedule id is empty");
-  if (spec.id.size() > kScheduleIdBytesMax)
-    problems.push_back("schedule id is " + std::to_string(spec.id.size()) + " bytes (at most " +
-                       std::to_string(kScheduleIdBytesMax) + ", kScheduleIdBytesMax)");
-  for (unsigned char c : spec.id) {
-    if (c < 0x20 || c == 0x7f) {
-      problems.push_back("schedule id contains a control character");
-      break;
-    }
-  }
-  if (spec.id.find('@') != std::string::npos)
-    problems.push_back(name + ": id contains '@' (it separates the schedule id from the fire time in workflow ids)");
+  if (auto bad = name_problem("schedule id", spec.id)) problems.push_back(*bad);
   auto cron = CronExpression::parse(spec.cron);
   if (auto* problem = std::get_if<Status>(&cron)) problems.push_back(name + ": " + problem->message());
   if (spec.definition.empty()) problems.push_back(name + ": workflow definition name is empty");
   if (!spec.input.is_object())
     problems.push_back(name + ": input must be a JSON object, got " + std::string(spec.input.type_name()));
+  else if (Status depth = json_value_depth(spec.input); !depth)
+    problems.push_back(name + ": input: " + depth.message());
   else if (spec.input.contains("schedule"))
     problems.push_back(name + ": input has a \"schedule\" field; the engine sets it on every fire (id, fire_ms, fire_utc)");
   if (spec.catch_up_fires_max < 1 || spec.catch_up_fires_max > kCatchUpFiresMaxLimit)

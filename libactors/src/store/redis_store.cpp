@@ -25,6 +25,7 @@
 // their own, so that reads (instances loading, queries) neither wait behind a commit nor delay one.
 #include "store/redis_connection.hpp"
 #include "store/redis_identity.hpp"
+#include <actorflow/bounded_parse.hpp>
 #include "store/redis_store_listing.hpp"
 
 #include <actorflow/json.hpp>
@@ -275,7 +276,7 @@ class RedisStore final : public Store {
     Reply reply = run({"LRANGE", dead_key_, "0", "-1"});
     std::vector<DeadLetter> entries;
     for (const std::string& text : strings_of("LRANGE", reply.get())) {
-      Json json = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+      Json json = parse_json_or_discarded(text, stored_json_depth_max());
       if (!json.is_object() || !json.contains("workflow_id") || !json["workflow_id"].is_string() ||
           !json.contains("reason") || !json["reason"].is_string() || !json.contains("at_ms") ||
           !json["at_ms"].is_number_integer()) {
@@ -330,7 +331,7 @@ class RedisStore final : public Store {
     std::vector<InboxSignal> signals;
     uint64_t seq = after_seq;
     for (const std::string& text : strings_of("LRANGE", reply.get())) {
-      Json json = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+      Json json = parse_json_or_discarded(text, stored_json_depth_max());
       if (!json.is_object() || !json.contains("name") || !json["name"].is_string() || !json.contains("payload") ||
           !json["payload"].is_string() || !json.contains("at_ms") || !json["at_ms"].is_number_integer()) {
         fail("malformed signal in " + inbox_key(workflow_id) + ": " + text);

@@ -1,5 +1,7 @@
 #include "workflow/definition_validator.hpp"
 
+#include <actorflow/names.hpp>
+
 #include <map>
 
 namespace actorflow {
@@ -13,6 +15,7 @@ class Validator {
   std::vector<std::string> run() {
     where_ = "workflow '" + definition_.name + "' v" + std::to_string(definition_.version);
     if (definition_.name.empty()) problem("", "has no name");
+    else if (auto bad = name_problem("definition name", definition_.name)) problem("", *bad);
     if (definition_.version < 1) problem("", "version must be >= 1");
     if (definition_.root.children.empty()) problem("", "has no steps");
     if (definition_.retry) check_retry(*definition_.retry, "");
@@ -66,8 +69,7 @@ class Validator {
       problem(location, "has no name");
       return;
     }
-    if (node.name.find('/') != std::string::npos || node.name.find('#') != std::string::npos)
-      problem(location, "name must not contain '/' or '#'");
+    if (auto bad = name_problem(std::string(to_string(node.kind)) + " name", node.name)) problem(location, *bad);
     auto [it, inserted] = names_.emplace(node.name, node.path);
     if (!inserted) problem(location, "duplicate name '" + node.name + "' (first used at " + it->second + ")");
   }
@@ -104,6 +106,7 @@ class Validator {
     const WaitSpec& wait = node.wait;
     if (wait.signal.empty()) problem(location, "waits for no signal (empty signal name)");
     else if (wait.signal[0] == '$') problem(location, "signal names starting with '$' are reserved ('" + wait.signal + "')");
+    else if (auto bad = name_problem("signal name", wait.signal)) problem(location, *bad);
     if (wait.timeout && wait.timeout->count() <= 0) problem(location, "timeout must be > 0 ms");
     if (wait.escalation_timeout && wait.escalation_timeout->count() <= 0)
       problem(location, "escalation timeout must be > 0 ms");

@@ -1,5 +1,7 @@
 #include <actorflow/engine.hpp>
 #include <actorflow/atoms.hpp>
+#include <actorflow/bounded_parse.hpp>
+#include <actorflow/names.hpp>
 #include <actorflow/logging.hpp>
 
 #include "cluster/cluster_routing.hpp"
@@ -27,17 +29,7 @@
 namespace actorflow {
 namespace {
 
-constexpr size_t kWorkflowIdBytesMax = 256;
 constexpr auto kClusterWaitPoll = std::chrono::milliseconds(50);  // Engine::wait reads the store this often
-
-std::optional<std::string> workflow_id_problem(const std::string& id) {
-  if (id.empty()) return "workflow id is empty";
-  if (id.size() > kWorkflowIdBytesMax)
-    return "workflow id is " + std::to_string(id.size()) + " bytes (at most " + std::to_string(kWorkflowIdBytesMax) + ")";
-  for (unsigned char c : id)
-    if (c < 0x20 || c == 0x7f) return "workflow id contains a control character";
-  return std::nullopt;
-}
 
 // Threads sized to the cores (CAF's own default is at least 4, too many on a small machine).
 void configure_scheduler(caf::actor_system_config& config, const EngineOptions& options) {
@@ -125,6 +117,7 @@ std::optional<Status> Engine::Core::start_problem(const std::string& definition,
   if (auto problem = workflow_id_problem(id)) return Status::error(*problem);
   if (!latest_definition(definition)) return Status::error("unknown workflow definition '" + definition + "'");
   if (!input.is_object()) return Status::error("workflow input must be a JSON object, got " + std::string(input.type_name()));
+  if (Status depth = json_value_depth(input); !depth) return Status::error("workflow input: " + depth.message());
   return std::nullopt;
 }
 
@@ -420,6 +413,9 @@ Status Engine::cancel(const std::string& workflow_id, const std::string& by, con
 }
 
 Status Engine::signal(const std::string& workflow_id, const std::string& name, Json payload) try {
+  if (auto bad = name_problem("signal name", name)) return Status::error(StatusCode::invalid_argument, *bad);
+  if (Status depth = json_value_depth(payload); !depth)
+    return Status::error(StatusCode::invalid_argument, "signal payload: " + depth.message());
   return core_->signal(workflow_id, name, std::move(payload));
 } catch (const StoreUnavailable& e) {
   return Status::unavailable("signal '" + name + "' to '" + workflow_id + "' was not stored: " + e.what());

@@ -1,4 +1,5 @@
 #include "workflow/workflow_instance.hpp"
+#include <actorflow/bounded_parse.hpp>
 
 #include "cluster/cluster_messages.hpp"
 #include "store/store_reader.hpp"
@@ -29,8 +30,8 @@ caf::behavior running_instance(Self* self, const std::string& workflow_id) {
           const std::string& error, bool retryable) {
         StepOutcome outcome = ok ? StepOutcome::success() : StepOutcome::failure(error, retryable);
         if (ok) {
-          outcome.output = Json::parse(output, nullptr, /*allow_exceptions=*/false);
-          if (outcome.output.is_discarded()) outcome = StepOutcome::failure("the remote step's output is not JSON", true);
+          outcome.output = parse_json_or_discarded(output, stored_json_depth_max());
+          if (outcome.output.is_discarded()) outcome = StepOutcome::failure("the remote step's output is not JSON within stored_json_depth_max", true);
         }
         self->state.runner->on_step_done(path, token, std::move(outcome));
       },

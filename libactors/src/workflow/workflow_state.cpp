@@ -1,4 +1,5 @@
 #include "workflow/workflow_state.hpp"
+#include <actorflow/bounded_parse.hpp>
 
 #include "workflow/wire_writer.hpp"
 
@@ -131,7 +132,7 @@ std::optional<WorkflowState> decode_state(const std::string& bytes, std::string*
     auto status = parse_workflow_status(m.status());
     if (!status) return fail("unknown workflow status '" + m.status() + "'");
     s.status = *status;
-    s.data = Json::parse(m.data_json());
+    s.data = parse_json_or_throw(m.data_json(), stored_json_depth_max());
     s.error = m.error();
     for (const auto& entry : m.steps()) {
       const std::string& path = entry.path();
@@ -153,7 +154,7 @@ std::optional<WorkflowState> decode_state(const std::string& bytes, std::string*
       s.steps[path] = rec;  // a repeated path: the last one, as a map entry would be
     }
     for (const auto& signal : m.pending_signals())
-      s.pending_signals.push_back({signal.seq(), signal.name(), Json::parse(signal.payload_json()), signal.at_ms()});
+      s.pending_signals.push_back({signal.seq(), signal.name(), parse_json_or_throw(signal.payload_json(), stored_json_depth_max()), signal.at_ms()});
     s.inbox_seen = m.inbox_seen();
     s.input_digest = m.input_digest();
     for (const auto& entry : m.choices()) s.choices[entry.path()] = entry.branch();

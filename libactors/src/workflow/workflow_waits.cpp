@@ -3,6 +3,7 @@
 // the snapshot (StepRecord::retry_at_ms) and in the store's wake-up index, so they fire after a
 // restart and for a passivated instance.
 #include "workflow/workflow_runner.hpp"
+#include <actorflow/bounded_parse.hpp>
 
 #include <actorflow/logging.hpp>
 
@@ -176,7 +177,7 @@ void WorkflowRunner::take_signals(const std::vector<InboxSignal>& inbox) {
   for (const auto& signal : inbox) {
     if (signal.seq <= state_.inbox_seen) continue;
     state_.inbox_seen = signal.seq;
-    Json payload = Json::parse(signal.payload, nullptr, /*allow_exceptions=*/false);
+    Json payload = parse_json_or_discarded(signal.payload, stored_json_depth_max());
     if (payload.is_discarded()) payload = signal.payload;  // kept as text rather than lost
     if (signal.name == kCancelSignal) {
       cancel_requested(payload);

@@ -1,5 +1,7 @@
 #include "yaml/definition_parser.hpp"
 
+#include <actorflow/names.hpp>
+
 #include "yaml/map_fields.hpp"
 #include "yaml/step_options.hpp"
 
@@ -24,6 +26,8 @@ std::optional<ParsedDefinition> parse_definition(const Source& source, const YAM
   WorkflowDefinition& definition = parsed.definition;
   auto name = top.text("name");
   if (name) definition.name = *name;
+  if (name)
+    if (auto bad = name_problem("definition name", *name)) top.report("name", *bad);
   if (auto version = top.integer("version", 1, INT_MAX)) definition.version = static_cast<int>(*version);
   if (top.has("description") && !top.value("description").IsScalar())
     top.report("description", "expected text, got " + describe(top.value("description")));

@@ -1,5 +1,7 @@
 #include "yaml/node_parser.hpp"
 
+#include <actorflow/names.hpp>
+
 #include "yaml/condition.hpp"
 #include "yaml/map_fields.hpp"
 #include "yaml/step_options.hpp"
@@ -62,7 +64,7 @@ class NodeParser {
       return;
     }
     const std::string& name = name_node.Scalar();
-    if (name.find_first_of("/#") != std::string::npos) source_.report(mark, context, "a name must not contain '/' or '#'");
+    if (auto bad = name_problem("name", name)) source_.report(mark, context, *bad);
     auto [first, inserted] = scope_.names.emplace(name, source_.at(mark));
     if (!inserted) source_.report(mark, context, "duplicate name '" + name + "' (first used at " + first->second + ")");
   }
@@ -215,6 +217,8 @@ class NodeParser {
     WaitSpec spec(name, fields.text("signal").value_or(name));
     if (!spec.signal.empty() && spec.signal[0] == '$')
       fields.report("signal", "signal names starting with '$' are reserved ('" + spec.signal + "')");
+    else if (fields.has("signal"))
+      if (auto bad = name_problem("signal name", spec.signal)) fields.report("signal", *bad);
     if (auto timeout = fields.duration("timeout")) spec.timeout_after(*timeout);
     on_timeout(fields, spec);
     if (approval) out.approval(std::move(spec));

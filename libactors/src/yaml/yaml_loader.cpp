@@ -1,4 +1,5 @@
 // The public entry points: YAML text, one file, or a directory of files -> checked definitions.
+#include <actorflow/bounded_parse.hpp>
 #include <actorflow/yaml_definition.hpp>
 
 #include "yaml/definition_set.hpp"
@@ -17,6 +18,10 @@ void parse_text(std::string_view text, const std::string& source_name, const Yam
   if (text.size() > kYamlBytesMax) {
     problems.add(source_name + ": longer than " + std::to_string(kYamlBytesMax) + " bytes (" +
                  std::to_string(text.size()) + ")");
+    return;
+  }
+  if (Status bounded = yaml_text_limits(text, source_name); !bounded) {
+    problems.add(bounded.message());
     return;
   }
   yaml::Source source{source_name, options, problems};
