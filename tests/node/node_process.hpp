@@ -38,7 +38,6 @@ struct NodeSetup {
   std::string http_yaml;     // more lines of the http: section (indented), e.g. "  header_timeout: 1s\n"
   std::string extra_yaml;    // more top-level lines, e.g. "chaos: '/tmp/x/chaos.yaml'\n"
   std::string http_listen = "127.0.0.1:0";  // http.listen (the test's client always connects to 127.0.0.1)
-  std::string http_yaml;     // more lines of the http: section (indented), e.g. "  tls: {...}\n"
   // How the test's own client talks to the node (the helpers below and the start-up /healthz):
   std::string client_ca_file;  // set: HTTPS, trusting this CA (the node has http.tls)
   std::string client_token;    // set: sent as "Authorization: Bearer <token>"
