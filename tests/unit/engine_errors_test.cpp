@@ -290,7 +290,7 @@ TEST(Idempotency, StartingAnExistingIdReturnsItWithoutASecondRun) {
   t.engine->register_handler("x", counting(calls));
   ASSERT_TRUE(t.engine->register_workflow(WorkflowBuilder("w").step("s", "x").build()));
   auto first = t.engine->start("w", "same-id", {{"v", 1}});
-  auto second = t.engine->start("w", "same-id", {{"v", 2}});
+  auto second = t.engine->start("w", "same-id", {{"v", 1}});  // the same start again (another input: 409)
   EXPECT_TRUE(first.created);
   EXPECT_TRUE(second.status);
   EXPECT_FALSE(second.created);
