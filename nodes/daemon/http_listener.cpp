@@ -1,4 +1,5 @@
 #include "http_listener.hpp"
+#include "listen_address.hpp"
 
 #include "http_request_reader.hpp"
 
@@ -34,30 +35,6 @@ constexpr Millis kStopGrace{5'000};                   // stop() waits this long 
 constexpr size_t kReadChunk = 16 << 10;
 constexpr int kEventsMax = 256;
 
-struct HostPort {
-  std::string host;   // without brackets
-  std::string shown;  // as written, brackets kept
-  int port = -1;
-};
-
-// host:port or [ipv6]:port; port -1 when it is malformed.
-HostPort parse_address(const std::string& address) {
-  HostPort out;
-  const size_t colon = address.rfind(':');
-  if (colon == std::string::npos || colon == 0) return out;
-  out.shown = address.substr(0, colon);
-  out.host = out.shown;
-  if (out.host.size() >= 2 && out.host.front() == '[' && out.host.back() == ']')
-    out.host = out.host.substr(1, out.host.size() - 2);
-  try {
-    size_t used = 0;
-    const std::string port = address.substr(colon + 1);
-    const int value = std::stoi(port, &used);
-    if (used == port.size() && value >= 0 && value <= 65535) out.port = value;
-  } catch (const std::exception&) {
-  }
-  return out;
-}
 
 const char* reason_phrase(int status) {
   switch (status) {
