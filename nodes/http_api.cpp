@@ -312,8 +312,6 @@ HttpApi::HttpApi(Engine& engine, HttpApiOptions options) : engine_(engine), opti
 
 HttpReply HttpApi::handle(const HttpRequest& request) const {
   if (auto refused = cross_site_problem(request)) return *refused;
-  if (request.body.size() <= options_.body_bytes_max)
-    if (auto refused = content_type_problem(request)) return *refused;
   HttpReply reply;
   try {
     reply = authorized_handle(request);
@@ -504,7 +502,9 @@ HttpReply HttpApi::authorized_handle(const HttpRequest& request) const {
   }
   HttpReply reply;
   if (check.caller) {
-    reply = handle(request.method, request.target, request.body, *check.caller);
+    // After the caller is known: a stranger learns nothing of a route's body format.
+    auto refused = request.body.size() <= options_.body_bytes_max ? content_type_problem(request) : std::nullopt;
+    reply = refused ? *refused : handle(request.method, request.target, request.body, *check.caller);
   } else {
     reply = HttpReply{check.status, check.body};
     if (check.status == 401) reply.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"actorflow\"");

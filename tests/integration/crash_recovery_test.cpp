@@ -3,6 +3,7 @@
 // through the idempotency ledger).
 #include "child_process.hpp"
 #include "redis_server.hpp"
+#include "sqlite_observer.hpp"
 #include "temp_dir.hpp"
 
 #include <actorflow/engine.hpp>
@@ -79,7 +80,7 @@ void kill_mid_run_then_finish(const std::string& store_spec, const std::function
 TEST(CrashRecovery, SqliteProcessKilledMidRunFinishesEveryWorkflowExactlyOnce) {
   TempDir dir;
   const std::string path = dir.file("actorflow.db");
-  kill_mid_run_then_finish("sqlite:" + path, [&] { return make_sqlite_store(path); });
+  kill_mid_run_then_finish("sqlite:" + path, [&] { return open_sqlite_observer(path); });
 }
 
 TEST(CrashRecovery, RedisProcessKilledMidRunFinishesEveryWorkflowExactlyOnce) {

@@ -5,6 +5,7 @@
 // terminal event, and per order the effects in the idempotency ledger agree with the outcome.
 #include "child_process.hpp"
 #include "redis_server.hpp"
+#include "sqlite_observer.hpp"
 #include "temp_dir.hpp"
 
 #include <actorflow/engine.hpp>
@@ -159,7 +160,7 @@ void kill_mid_run_then_resume(const std::string& store_spec, const std::function
 TEST(OrderSagaCrash, SqliteProgramKilledMidRunAndRestartedFinishesEveryOrderOnce) {
   TempDir dir;
   const std::string path = dir.file("order_saga.db");
-  kill_mid_run_then_resume("sqlite:" + path, [&] { return make_sqlite_store(path); });
+  kill_mid_run_then_resume("sqlite:" + path, [&] { return open_sqlite_observer(path); });
 }
 
 TEST(OrderSagaCrash, RedisProgramKilledMidRunAndRestartedFinishesEveryOrderOnce) {

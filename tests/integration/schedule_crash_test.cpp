@@ -7,6 +7,7 @@
 // starts a run).
 #include "child_process.hpp"
 #include "redis_server.hpp"
+#include "sqlite_observer.hpp"
 #include "temp_dir.hpp"
 
 #include <actorflow/cron.hpp>
@@ -108,7 +109,7 @@ void kill_while_firing_then_restart(const std::string& spec, const std::shared_p
 
 void on_sqlite(const std::string& policy) {
   TempDir dir;
-  kill_while_firing_then_restart("sqlite:" + dir.file("schedules.db"), make_sqlite_store(dir.file("schedules.db")), policy);
+  kill_while_firing_then_restart("sqlite:" + dir.file("schedules.db"), open_sqlite_observer(dir.file("schedules.db")), policy);
 }
 
 TEST(ScheduleCrash, SqliteCatchUpAllStartsEveryMinuteExactlyOnceAcrossKills) { on_sqlite("all"); }

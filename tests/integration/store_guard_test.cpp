@@ -73,6 +73,33 @@ TEST_F(SqliteGuardTest, TheLockFileNamesThisProcessAndItsHolder) {
   EXPECT_EQ(store->durability(), Durability::machine);
 }
 
+TEST_F(SqliteGuardTest, AReadOnlyObserverReadsBesideTheHolderAndWritesNothing) {
+  SqliteOptions read_only;
+  read_only.read_only = true;
+  EXPECT_THAT(message_of([&] { make_sqlite_store(path, read_only); }), HasSubstr("the database must exist"));
+  EXPECT_FALSE(std::filesystem::exists(path)) << "a read-only open created the database";
+
+  { make_sqlite_store(path); }
+  // Another process holds the lock, as a running node would: the observer opens all the same.
+  const int fd = open((path + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(flock(fd, LOCK_EX | LOCK_NB), 0);
+  auto observer = make_sqlite_store(path, read_only);
+  close(fd);
+  auto writer = make_sqlite_store(path);
+  ASSERT_THAT(writer->commit({create_write("wf-1", 1, "s1")}), ElementsAre(WriteResult::ok));
+  auto seen = observer->load("wf-1");
+  ASSERT_TRUE(seen);
+  EXPECT_EQ(seen->snapshot, "s1");
+
+  EXPECT_THAT(observer->commit({create_write("wf-2", 1, "s2")}), ElementsAre(WriteResult::unavailable));
+  EXPECT_THAT(observer->fault(), HasSubstr("read-only"));
+  EXPECT_THROW(observer->ledger_put("k", "v"), StoreUnavailable);
+  EXPECT_EQ(observer->next_epoch(), 0u) << "below every writer's epoch";
+  EXPECT_FALSE(writer->load("wf-2"));
+  EXPECT_EQ(writer->fault(), "") << "the observer is no fault of the writer";
+}
+
 TEST_F(SqliteGuardTest, ADeletedDatabaseRefusesWritesNamingTheFile) {
   auto store = make_sqlite_store(path);
   ASSERT_THAT(store->commit({create_write("wf-1", 1, "s1")}), ElementsAre(WriteResult::ok));

@@ -4,6 +4,7 @@
 // is what brings them back.
 #include "child_process.hpp"
 #include "redis_server.hpp"
+#include "sqlite_observer.hpp"
 #include "temp_dir.hpp"
 
 #include <actorflow/engine.hpp>
@@ -67,7 +68,7 @@ void kill_while_sleeping_then_restart(const std::string& spec, const std::shared
 
 TEST(TimerCrash, SqliteSleepsInAKilledProcessFireOnceAtTheirTimeAfterARestart) {
   TempDir dir;
-  kill_while_sleeping_then_restart("sqlite:" + dir.file("timers.db"), make_sqlite_store(dir.file("timers.db")));
+  kill_while_sleeping_then_restart("sqlite:" + dir.file("timers.db"), open_sqlite_observer(dir.file("timers.db")));
 }
 
 TEST(TimerCrash, RedisSleepsInAKilledProcessFireOnceAtTheirTimeAfterARestart) {

@@ -3,6 +3,7 @@
 // there in the state it had. Deep JSON and YAML, names outside the grammar, a definition name
 // that climbs out of node.workflows_dir, ambiguous framing, a huge header, bodies of the wrong
 // type, cross-site requests, idle and slow connections, and more connections than allowed.
+#include "eventually.hpp"
 #include "node_process.hpp"
 
 #include <gtest/gtest.h>
@@ -357,5 +358,8 @@ TEST_F(HostileInput, SlowHeadsAreCutOffAndConnectionsBeyondTheCapGet503) {
   }
   expect_raw(raw_exchange(node->port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"), 503, "http.connections_max");
   for (int fd : held) ::close(fd);
+  // The node frees a slot when it reads each close, after this thread made it.
+  ASSERT_TRUE(eventually([&] { return http_get(*node, "/healthz").status == 200; }, std::chrono::seconds(10)))
+      << "the closed connections were never released";
   expect_intact();
 }

@@ -182,6 +182,10 @@ struct SqliteOptions {
   // Written into the lock file beside the database (with the pid): names who holds it, e.g. the
   // node id, in the error another process gets.
   std::string holder;
+  // true: an observer beside the process that writes (the database must exist): no lock, no
+  // schema change, every write refused (fault() says so), next_epoch() is 0 (below every
+  // writer's), so an Engine on it answers queries only. WAL lets it read while the other writes.
+  bool read_only = false;
 };
 // SQLite file at `path` (created when missing), WAL mode. One process at a time: an exclusive
 // flock on `<path>.lock` (holding the holder's pid and name) is taken at open; another process

@@ -148,16 +148,24 @@ struct FileIdentity {
 class SqliteStore final : public Store {
  public:
   SqliteStore(std::string path, const SqliteOptions& options)
-      : path_(std::move(path)), options_(options), lock_(SqliteLock::acquire(path_, options.holder)) {
-    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+      : path_(std::move(path)),
+        options_(options),
+        lock_(options.read_only ? nullptr : SqliteLock::acquire(path_, options.holder)) {
+    const int flags = options.read_only ? SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
+                                        : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     sqlite3* db = nullptr;
     const int rc = sqlite3_open_v2(path_.c_str(), &db, flags, nullptr);
     db_.reset(db);  // sqlite3_open_v2 may hand back a handle even when it fails
-    if (rc != SQLITE_OK) fail("open");
+    if (rc != SQLITE_OK) fail(options.read_only ? "open read-only (the database must exist)" : "open");
     sqlite3_busy_timeout(db_.get(), kBusyTimeoutMs);
-    execute("PRAGMA journal_mode=WAL", "enable WAL");
     if (const auto opened = identity_now()) opened_ = *opened;
     else fail("stat after open: " + std::string(std::strerror(errno)));
+    if (options.read_only) {
+      fault_ = "sqlite store '" + path_ + "': opened read-only: writes refused";
+      prepare_statements();
+      return;
+    }
+    execute("PRAGMA journal_mode=WAL", "enable WAL");
     // FULL: the WAL is synced at every commit (one fsync per commit batch), so an acknowledged
     // commit survives a power loss; NORMAL syncs only at checkpoints.
     execute(options_.durability == Durability::machine ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL",
@@ -174,55 +182,7 @@ class SqliteStore final : public Store {
       rollback();
       throw;
     }
-
-    begin_ = prepare("BEGIN IMMEDIATE");
-    commit_ = prepare("COMMIT");
-    upsert_ = prepare(
-        "INSERT INTO workflows(id, epoch, snapshot, live, last_write, wake_at, definition, version, status, "
-        "started_ms, updated_ms) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
-        "ON CONFLICT(id) DO UPDATE SET epoch = excluded.epoch, snapshot = excluded.snapshot, live = excluded.live, "
-        "last_write = excluded.last_write, wake_at = excluded.wake_at, definition = excluded.definition, "
-        "version = excluded.version, status = excluded.status, started_ms = excluded.started_ms, "
-        "updated_ms = excluded.updated_ms WHERE workflows.epoch <= excluded.epoch");
-    // Parameters as upsert_'s; live (?4), wake_at (?6) and status (?9) are left as stored.
-    update_unindexed_ = prepare(
-        "UPDATE workflows SET epoch = ?2, snapshot = ?3, last_write = ?5, definition = ?7, version = ?8, "
-        "started_ms = ?10, updated_ms = ?11 WHERE id = ?1");
-    stored_row_ = prepare("SELECT epoch, last_write, live, wake_at, status FROM workflows WHERE id = ?1");
-    create_ = prepare(
-        "INSERT INTO workflows(id, epoch, snapshot, live, last_write, wake_at, definition, version, status, "
-        "started_ms, updated_ms) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
-        "ON CONFLICT(id) DO NOTHING");
-    // ?3 = '': any definition. Two statements, so that a status filter can use workflows_by_status.
-    list_all_ = prepare(std::string(kSelectSummaries) +
-                        "WHERE id > ?1 AND (?3 = '' OR definition = ?3) ORDER BY id LIMIT ?4");
-    list_by_status_ = prepare(std::string(kSelectSummaries) +
-                              "WHERE status = ?2 AND id > ?1 AND (?3 = '' OR definition = ?3) ORDER BY id LIMIT ?4");
-    count_by_status_ = prepare("SELECT status, COUNT(*) FROM workflows WHERE status IS NOT NULL GROUP BY status");
-    clear_dead_letter_ = prepare("DELETE FROM dead_letters WHERE workflow_id = ?1");
-    inbox_append_ = prepare(
-        "INSERT INTO inbox(workflow_id, seq, name, payload, at_ms) "
-        "SELECT ?1, COALESCE(MAX(seq), 0) + 1, ?2, ?3, ?4 FROM inbox WHERE workflow_id = ?1 RETURNING seq");
-    inbox_after_ = prepare("SELECT seq, name, payload, at_ms FROM inbox WHERE workflow_id = ?1 AND seq > ?2 ORDER BY seq");
-    wake_ups_ = prepare(
-        "SELECT id, wake_at FROM workflows WHERE wake_at > 0 AND wake_at <= ?1 AND live = 1 ORDER BY wake_at LIMIT ?2");
-    schedule_put_ = prepare(
-        "INSERT INTO schedules(id, encoded) VALUES(?1, ?2) ON CONFLICT(id) DO UPDATE SET encoded = excluded.encoded");
-    schedule_erase_ = prepare("DELETE FROM schedules WHERE id = ?1");
-    schedules_ = prepare("SELECT id, encoded FROM schedules ORDER BY id");
-    last_write_ = prepare("SELECT last_write FROM workflows WHERE id = ?1");
-    append_history_ = prepare("INSERT INTO history(workflow_id, event, events) VALUES(?1, ?2, ?3)");
-    add_dead_letter_ = prepare("INSERT INTO dead_letters(workflow_id, reason, at_ms) VALUES(?1, ?2, ?3)");
-    next_epoch_ = prepare(
-        "INSERT INTO epochs(id, last_epoch) VALUES(0, 1) "
-        "ON CONFLICT(id) DO UPDATE SET last_epoch = last_epoch + 1 RETURNING last_epoch");
-    load_ = prepare("SELECT snapshot, epoch FROM workflows WHERE id = ?1");
-    live_workflows_ = prepare("SELECT id FROM workflows WHERE live = 1 ORDER BY id");
-    history_ = prepare("SELECT event, events FROM history WHERE workflow_id = ?1 ORDER BY seq");
-    dead_letters_ = prepare("SELECT workflow_id, reason, at_ms FROM dead_letters ORDER BY seq");
-    ledger_get_ = prepare("SELECT value FROM ledger WHERE key = ?1");
-    ledger_put_ = prepare("INSERT INTO ledger(key, value) VALUES(?1, ?2) ON CONFLICT(key) DO NOTHING");
-    ledger_scan_ = prepare("SELECT key, value FROM ledger WHERE key >= ?1 ORDER BY key");
+    prepare_statements();
   }
 
   std::string fault() const override {
@@ -263,6 +223,7 @@ class SqliteStore final : public Store {
   }
 
   uint64_t next_epoch() override {
+    if (options_.read_only) return 0;  // below every writer's epoch: an engine on it reads only
     refuse_if_faulted();
     std::lock_guard lock(mutex_);
     Use use(next_epoch_);
@@ -445,6 +406,57 @@ class SqliteStore final : public Store {
   }
 
  private:
+  void prepare_statements() {
+    begin_ = prepare("BEGIN IMMEDIATE");
+    commit_ = prepare("COMMIT");
+    upsert_ = prepare(
+        "INSERT INTO workflows(id, epoch, snapshot, live, last_write, wake_at, definition, version, status, "
+        "started_ms, updated_ms) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+        "ON CONFLICT(id) DO UPDATE SET epoch = excluded.epoch, snapshot = excluded.snapshot, live = excluded.live, "
+        "last_write = excluded.last_write, wake_at = excluded.wake_at, definition = excluded.definition, "
+        "version = excluded.version, status = excluded.status, started_ms = excluded.started_ms, "
+        "updated_ms = excluded.updated_ms WHERE workflows.epoch <= excluded.epoch");
+    // Parameters as upsert_'s; live (?4), wake_at (?6) and status (?9) are left as stored.
+    update_unindexed_ = prepare(
+        "UPDATE workflows SET epoch = ?2, snapshot = ?3, last_write = ?5, definition = ?7, version = ?8, "
+        "started_ms = ?10, updated_ms = ?11 WHERE id = ?1");
+    stored_row_ = prepare("SELECT epoch, last_write, live, wake_at, status FROM workflows WHERE id = ?1");
+    create_ = prepare(
+        "INSERT INTO workflows(id, epoch, snapshot, live, last_write, wake_at, definition, version, status, "
+        "started_ms, updated_ms) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+        "ON CONFLICT(id) DO NOTHING");
+    // ?3 = '': any definition. Two statements, so that a status filter can use workflows_by_status.
+    list_all_ = prepare(std::string(kSelectSummaries) +
+                        "WHERE id > ?1 AND (?3 = '' OR definition = ?3) ORDER BY id LIMIT ?4");
+    list_by_status_ = prepare(std::string(kSelectSummaries) +
+                              "WHERE status = ?2 AND id > ?1 AND (?3 = '' OR definition = ?3) ORDER BY id LIMIT ?4");
+    count_by_status_ = prepare("SELECT status, COUNT(*) FROM workflows WHERE status IS NOT NULL GROUP BY status");
+    clear_dead_letter_ = prepare("DELETE FROM dead_letters WHERE workflow_id = ?1");
+    inbox_append_ = prepare(
+        "INSERT INTO inbox(workflow_id, seq, name, payload, at_ms) "
+        "SELECT ?1, COALESCE(MAX(seq), 0) + 1, ?2, ?3, ?4 FROM inbox WHERE workflow_id = ?1 RETURNING seq");
+    inbox_after_ = prepare("SELECT seq, name, payload, at_ms FROM inbox WHERE workflow_id = ?1 AND seq > ?2 ORDER BY seq");
+    wake_ups_ = prepare(
+        "SELECT id, wake_at FROM workflows WHERE wake_at > 0 AND wake_at <= ?1 AND live = 1 ORDER BY wake_at LIMIT ?2");
+    schedule_put_ = prepare(
+        "INSERT INTO schedules(id, encoded) VALUES(?1, ?2) ON CONFLICT(id) DO UPDATE SET encoded = excluded.encoded");
+    schedule_erase_ = prepare("DELETE FROM schedules WHERE id = ?1");
+    schedules_ = prepare("SELECT id, encoded FROM schedules ORDER BY id");
+    last_write_ = prepare("SELECT last_write FROM workflows WHERE id = ?1");
+    append_history_ = prepare("INSERT INTO history(workflow_id, event, events) VALUES(?1, ?2, ?3)");
+    add_dead_letter_ = prepare("INSERT INTO dead_letters(workflow_id, reason, at_ms) VALUES(?1, ?2, ?3)");
+    next_epoch_ = prepare(
+        "INSERT INTO epochs(id, last_epoch) VALUES(0, 1) "
+        "ON CONFLICT(id) DO UPDATE SET last_epoch = last_epoch + 1 RETURNING last_epoch");
+    load_ = prepare("SELECT snapshot, epoch FROM workflows WHERE id = ?1");
+    live_workflows_ = prepare("SELECT id FROM workflows WHERE live = 1 ORDER BY id");
+    history_ = prepare("SELECT event, events FROM history WHERE workflow_id = ?1 ORDER BY seq");
+    dead_letters_ = prepare("SELECT workflow_id, reason, at_ms FROM dead_letters ORDER BY seq");
+    ledger_get_ = prepare("SELECT value FROM ledger WHERE key = ?1");
+    ledger_put_ = prepare("INSERT INTO ledger(key, value) VALUES(?1, ?2) ON CONFLICT(key) DO NOTHING");
+    ledger_scan_ = prepare("SELECT key, value FROM ledger WHERE key >= ?1 ORDER BY key");
+  }
+
   std::optional<FileIdentity> identity_now() const {
     struct stat st {};
     if (stat(path_.c_str(), &st) != 0) return std::nullopt;
