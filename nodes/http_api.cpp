@@ -201,6 +201,8 @@ HttpReply health(const Engine& engine) {
   // The store's fault: writes are refused until an operator acts (its file gone, its data flushed...).
   if (const std::string fault = engine.store().fault(); !fault.empty())
     return HttpReply{503, Json{{"status", "unhealthy"}, {"reason", fault}}};
+  if (const std::string fenced = engine.fenced(); !fenced.empty())
+    return HttpReply{503, Json{{"status", "unhealthy"}, {"reason", "fenced: " + fenced}}};
   Json body{{"status", "ok"}};
   const auto recoveries = engine.crash_recoveries();
   if (!recoveries.empty()) {

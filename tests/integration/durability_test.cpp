@@ -1,5 +1,6 @@
 // The engine on durable stores: fencing, quarantine of a corrupt snapshot, a Redis restart.
 #include "async_probe.hpp"
+#include "eventually.hpp"
 #include "redis_server.hpp"
 #include "store_writes.hpp"
 #include "temp_dir.hpp"
@@ -57,6 +58,48 @@ TEST(Durability, AWriteWithAStaleEpochIsRefusedAndTheInstanceStepsDown) {
   EXPECT_EQ(engine.wait("wf-1", Millis(300))->status, WorkflowStatus::running);
   EXPECT_EQ(store->load("wf-1")->epoch, newer);
   EXPECT_EQ(store->load("wf-1")->snapshot, taken->snapshot);
+  EXPECT_EQ(second_calls.load(), 0);
+}
+
+// Issue 17 item 6: on one node (no cluster) a newer epoch in the store means another engine took
+// it over: this engine is fenced, writes nothing more and says why. A real SQLite file (the other
+// engine stands in for a process the file lock would refuse; within one process it is shared).
+TEST(Durability, AnEngineWhoseStoreAnotherEngineTookOverIsFencedAndWritesNothing) {
+  TempDir dir;
+  auto store = make_sqlite_store(dir.file("store.db"));
+  Engine engine(options_on(store));
+  AsyncProbe first;
+  std::atomic<int> second_calls{0};
+  engine.register_async_handler("first", first.handler());
+  engine.register_handler("second", [&](const StepContext&) {
+    ++second_calls;
+    return Json::object();
+  });
+  ASSERT_TRUE(engine.register_workflow(two_steps()));
+  ASSERT_TRUE(engine.start("two", "wf-1").status);
+  ASSERT_TRUE(engine.start("two", "wf-2").status);
+  auto call_1 = first.await_call(1);
+  auto call_2 = first.await_call(2);
+  EXPECT_EQ(engine.fenced(), "");
+
+  auto taken = store->load("wf-1");
+  ASSERT_EQ(store->commit({save_write("wf-1", store->next_epoch(), taken->snapshot)}),
+            std::vector<WriteResult>{WriteResult::ok});
+  call_1.complete(StepOutcome::success());
+  ASSERT_TRUE(eventually([&] { return !engine.fenced().empty(); }, std::chrono::seconds(10)));
+  EXPECT_NE(engine.fenced().find("'wf-1'"), std::string::npos) << engine.fenced();
+
+  const StartResult refused = engine.start("two", "wf-3");
+  EXPECT_EQ(refused.status.code(), StatusCode::unavailable);
+  EXPECT_NE(refused.status.message().find("fenced"), std::string::npos) << refused.status.message();
+  EXPECT_FALSE(store->load("wf-3"));
+  EXPECT_EQ(engine.signal("wf-2", "go", Json::object()).code(), StatusCode::unavailable);
+
+  // wf-2, which nobody took over, is not written either: its instance steps down.
+  const auto wf_2_before = store->load("wf-2");
+  call_2.complete(StepOutcome::success());
+  EXPECT_EQ(engine.wait("wf-2", Millis(300))->status, WorkflowStatus::running);
+  EXPECT_EQ(store->load("wf-2")->snapshot, wf_2_before->snapshot);
   EXPECT_EQ(second_calls.load(), 0);
 }
 

@@ -1,6 +1,7 @@
 // A real node and the ground its store stands on (issues 16 and 17): a second node on the same
 // SQLite file is refused, a database deleted under a running node stops its writes (503, unhealthy
-// /healthz), a Redis without machine durability stops the node at start.
+// /healthz), a Redis without machine durability stops the node at start, a node whose store a
+// second node took over is fenced (503 naming it, unhealthy /healthz).
 #include "node_process.hpp"
 #include "redis_server.hpp"
 
@@ -56,6 +57,41 @@ TEST(NodeStore, ADeletedDatabaseStopsWritesAndMakesTheNodeUnhealthy) {
   EXPECT_EQ(health.status, 503);
   EXPECT_NE(health.body.value("reason", "").find("was deleted"), std::string::npos) << health.body.dump();
   EXPECT_TRUE(node.wait_for_event("store_file_gone", std::chrono::seconds(5))) << node.log();
+}
+
+TEST(NodeStore, ANodeWhoseStoreAnotherNodeTookOverIsFencedUnhealthyAndRefusesWrites) {
+  RedisServer redis;
+  NodeDir dir;
+  NodeSetup setup = dir.setup();
+  setup.node_id = "node-a";
+  setup.store = "redis:127.0.0.1:" + std::to_string(redis.port()) + ":n:";
+  setup.store_yaml = "  durability: process\n";
+  NodeProcess first(dir, setup);
+  const Json purchase{{"order_id", "po-1"}, {"amount_cents", 50'000}, {"requested_by", "bob"}};
+  ASSERT_EQ(start_workflow(first, "purchase_order", "po-1", purchase).status, 201);
+  ASSERT_TRUE(wait_for_history_event(first, "po-1", "approval_waiting"));
+
+  // A second node on the same Redis, no cluster between them: it resumes po-1 under a newer epoch.
+  NodeSetup other = setup;
+  other.node_id = "node-b";
+  NodeProcess second(dir, other, "second.yaml");
+  ASSERT_TRUE(wait_for_history_event(second, "po-1", "workflow_recovered"));
+
+  // The first node's instance takes the approval and writes it: refused, and the node is fenced.
+  const std::string approval = Json{{"decision", "approve"}, {"by", "alice"}}.dump();
+  EXPECT_EQ(http_post(first, "/v1/workflows/po-1/signals/manager_approval", approval).status, 202);
+  ASSERT_TRUE(first.wait_for_event("engine_fenced", std::chrono::seconds(10))) << first.log();
+  const HttpAnswer health = http_get(first, "/healthz");
+  EXPECT_EQ(health.status, 503);
+  EXPECT_NE(health.body.value("reason", "").find("fenced"), std::string::npos) << health.body.dump();
+  const HttpAnswer refused = start_workflow(first, "order_saga", "order-2", {{"order_id", "order-2"}});
+  EXPECT_EQ(refused.status, 503) << refused.body.dump();
+  EXPECT_NE(refused.body.value("error", "").find("another engine took over this store"), std::string::npos)
+      << refused.body.dump();
+  EXPECT_EQ(http_post(first, "/v1/workflows/po-1/signals/manager_approval", approval).status, 503);
+  // The node that took over is healthy and holds po-1 as it left it (the refused write is not in).
+  EXPECT_EQ(http_get(second, "/healthz").status, 200);
+  EXPECT_EQ(http_get(second, "/v1/workflows/order-2").status, 404);
 }
 
 TEST(NodeStore, MachineDurabilityRefusesARedisAtEverysec) {

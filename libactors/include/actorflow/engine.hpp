@@ -178,6 +178,9 @@ class Engine {
   };
   DrainReport drain(Millis deadline);
   bool draining() const;
+  // Why this engine writes nothing any more (another engine took its store over, see
+  // workflow/engine_fence.hpp); empty while it is not fenced. Cleared only by a restart.
+  std::string fenced() const;
 
   // Fault injection: makes the workflow's instance actor crash as if it had a bug.
   void crash_instance(const std::string& workflow_id);

@@ -107,7 +107,13 @@ bool Engine::Core::is_remote_handler(const std::string& name) const {
 }
 
 void Engine::Core::shard_fenced(const std::string& workflow_id) {
-  if (cluster) send_from_outside(shard_manager, caf::make_message(fenced_atom::value, static_cast<int32_t>(cluster->shard_of(workflow_id))));
+  if (cluster) {
+    send_from_outside(shard_manager, caf::make_message(fenced_atom::value, static_cast<int32_t>(cluster->shard_of(workflow_id))));
+    return;
+  }
+  fence.fence("another engine took over this store: a write of workflow '" + workflow_id +
+              "' was refused for a newer epoch than this engine's (" + std::to_string(epoch) +
+              "); this engine writes nothing more: stop the other one or this one, then restart");
 }
 
 Status Engine::register_remote_handler(const std::string& name) {

@@ -413,6 +413,7 @@ caf::behavior scheduler(caf::stateful_actor<Scheduler>* self, Engine::Core* core
 
 Status ask_local(Engine::Core& core, const caf::message& command) {
   if (!core.scheduler) return Status::error("the engine is stopping: no scheduler");
+  if (auto refused = core.write_refusal("the schedule command was not applied")) return *refused;
   caf::scoped_actor self{*core.system};
   Status result = Status::error("the scheduler did not answer");
   self->request(core.scheduler, kCommandWait, command)

@@ -66,7 +66,9 @@ void flush(Self* self, Store& store, const StoreWriterOptions& options, const st
   std::vector<WorkflowWrite> writes;
   writes.reserve(batch.size());
   for (auto& entry : batch) writes.push_back(std::move(entry.write));
-  auto results = commit_until_taken(store, writes, options, stopping);
+  auto results = options.refuse_all && options.refuse_all->load()
+                     ? std::vector<WriteResult>(writes.size(), WriteResult::stale_epoch)
+                     : commit_until_taken(store, writes, options, stopping);
   for (size_t i = 0; i < batch.size(); ++i) batch[i].promise.deliver(results[i]);
 }
 

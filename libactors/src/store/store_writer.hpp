@@ -28,6 +28,8 @@ struct StoreWriterOptions {
   // Write ids are this prefix and a counter: the prefix must differ between writers (the engine
   // uses its fencing epoch).
   std::string write_id_prefix;
+  // Once set, every write is answered stale_epoch without a commit (a fenced engine, EngineFence).
+  std::shared_ptr<const std::atomic<bool>> refuse_all;
 };
 
 // `stopping` ends the retries of an unavailable store at shutdown.

@@ -69,7 +69,7 @@ std::string reopen(WorkflowState& state) {
 
 Status Engine::retry_dead_letter(const std::string& workflow_id, const std::string& by) {
   Core& core = *core_;
-  if (core.draining) return Status::unavailable("the engine is draining; '" + workflow_id + "' was not retried");
+  if (auto refused = core.write_refusal("'" + workflow_id + "' was not retried")) return *refused;
   if (!core.cluster) return core.retry_here(workflow_id, by);
   // The write belongs to the owner of the workflow's shard.
   const OwnerAnswer answer = ask_shard_owner(core, core.cluster->shard_of(workflow_id),

@@ -152,7 +152,7 @@ std::variant<WorkflowWrite, Status> Engine::Core::make_start_write(const std::st
 void Engine::Core::start_workflow_async(const std::string& definition, const std::string& id, Json input,
                                         Engine::StartCallback done, const std::string& parent_id,
                                         const std::string& parent_path) {
-  if (draining) return done({Status::unavailable("the engine is draining: '" + id + "' was not started"), false, true});
+  if (auto refused = write_refusal("'" + id + "' was not started")) return done({*refused, false, true});
   auto prepared = make_start_state(definition, id, std::move(input), parent_id, parent_path);
   if (auto* problem = std::get_if<Status>(&prepared)) return done({*problem, false});
   auto& [state, found] = std::get<0>(prepared);
@@ -163,7 +163,7 @@ void Engine::Core::start_workflow_async(const std::string& definition, const std
 }  // a request not sent answers as it goes
 
 StartResult Engine::Core::start_workflow(const std::string& definition, const std::string& id, Json input) {
-  if (draining) return {Status::unavailable("the engine is draining: '" + id + "' was not started"), false, true};
+  if (auto refused = write_refusal("'" + id + "' was not started")) return {*refused, false, true};
   if (cluster) {
     if (auto problem = start_problem(definition, id, input)) return {*problem, false};
     return route_start(*this, definition, id, input);
@@ -212,6 +212,7 @@ Engine::Engine(EngineOptions options) : core_(std::make_shared<Core>()) {
   core.epoch = core.store->next_epoch();
   StoreWriterOptions writer_options;
   writer_options.write_id_prefix = "e" + std::to_string(core.epoch) + ".";
+  if (!core.cluster) writer_options.refuse_all = core.fence.flag();
   core.store_writer = spawn_store_writer(*core.system, core.store, writer_options, core.store_retries_stop);
   core.start_deadlines = std::make_shared<StartDeadlines>(core.options.store_wait_max, core.store);
   core.store_reader = spawn_store_reader(*core.system, core.store, core.store_retries_stop);
@@ -380,9 +381,15 @@ std::optional<Status> approval_decided(const WorkflowState& state, const std::ve
 
 }  // namespace
 
+std::optional<Status> Engine::Core::write_refusal(const std::string& not_done) const {
+  if (draining) return Status::unavailable("the engine is draining; " + not_done);
+  if (fence.fenced()) return Status::unavailable("this engine is fenced: " + fence.reason() + "; " + not_done);
+  return std::nullopt;
+}
+
 // The workflow's state when it can still take a signal, or why it cannot.
 std::variant<WorkflowState, Status> Engine::Core::signallable(const std::string& workflow_id, const std::string& what) {
-  if (draining) return Status::unavailable("the engine is draining; " + what + " was not delivered");
+  if (auto refused = write_refusal(what + " was not delivered")) return *refused;
   auto stored = store->load(workflow_id);
   if (!stored) return Status::error(StatusCode::not_found, "no workflow '" + workflow_id + "'");
   std::string error;

@@ -4,6 +4,7 @@
 
 #include "chaos/chaos_injector.hpp"
 #include "workflow/activity_gauge.hpp"
+#include "workflow/engine_fence.hpp"
 #include "workflow/messages.hpp"
 #include "workflow/workflow_state.hpp"
 
@@ -69,6 +70,7 @@ struct Engine::Core : std::enable_shared_from_this<Engine::Core> {
 
   // Draining (Engine::drain): no new work is taken; step workers start no queued step.
   std::atomic<bool> draining{false};
+  EngineFence fence;  // a single node whose store another engine took over
   std::shared_ptr<ActivityGauge> steps_running = std::make_shared<ActivityGauge>();  // handlers executing
   std::shared_ptr<ActivityGauge> commits_pending = std::make_shared<ActivityGauge>(); // instance writes unacknowledged
 
@@ -137,6 +139,8 @@ struct Engine::Core : std::enable_shared_from_this<Engine::Core> {
   int write_shard(const std::string& workflow_id) const;
   bool is_remote_handler(const std::string& name) const;
   void shard_fenced(const std::string& workflow_id);
+  // Unavailable while draining or fenced, naming what was not done (e.g. "'wf-1' was not started").
+  std::optional<Status> write_refusal(const std::string& not_done) const;
 
   // Numbers and times `event`, adds it to the state's unsaved history and logs it as a JSON line.
   void record(WorkflowState& state, const EventFields& event);

@@ -119,4 +119,6 @@ Engine::DrainReport Engine::drain(Millis deadline) {
 
 bool Engine::draining() const { return core_->draining; }
 
+std::string Engine::fenced() const { return core_->fence.reason(); }
+
 }  // namespace actorflow
