@@ -31,6 +31,7 @@ constexpr int kReadyTriesMax = 1000;
 constexpr auto kReadyPollInterval = std::chrono::milliseconds(10);
 constexpr int kPingTimeoutMs = 1000;
 constexpr int kStartAttemptsMax = 3;
+constexpr auto kStopWaitMax = std::chrono::seconds(10);
 
 [[noreturn]] void fail(const std::string& what) { throw std::runtime_error("RedisServer: " + what); }
 
@@ -204,7 +205,21 @@ void RedisServer::signal_and_wait(int signal) {
   pid_ = -1;
 }
 
-void RedisServer::stop() { signal_and_wait(SIGTERM); }
+void RedisServer::stop() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGTERM);
+  kill(pid_, SIGCONT);  // a paused server acts on the signal only once continued
+  const auto deadline = std::chrono::steady_clock::now() + kStopWaitMax;
+  while (std::chrono::steady_clock::now() < deadline) {
+    const pid_t done = waitpid(pid_, nullptr, WNOHANG);
+    if (done == pid_ || (done < 0 && errno != EINTR)) {
+      pid_ = -1;
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));  // polling a child's exit, bounded
+  }
+  signal_and_wait(SIGKILL);
+}
 
 void RedisServer::kill9() { signal_and_wait(SIGKILL); }
 

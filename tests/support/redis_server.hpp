@@ -34,7 +34,10 @@ class RedisServer {
   bool running() const { return pid_ > 0; }
   pid_t pid() const { return pid_; }
 
-  void stop();     // SIGTERM, then waits for the process to exit; no-op when not running
+  // SIGTERM, then waits for the process to exit; no-op when not running. Redis may refuse a
+  // shutdown (a replica writing its initial AOF answers "can't exit" and runs on): after
+  // kStopWaitMax it is killed with SIGKILL, so that a test never hangs on a stop.
+  void stop();
   void kill9();    // SIGKILL, then waits for the process to exit
   void restart();  // stop() when running, then start again on the same port and directory
   void pause();    // SIGSTOP: connections are accepted but nothing is answered
