@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <stdexcept>
 #include <thread>
 
 using namespace actorflow;
@@ -30,19 +31,29 @@ WorkflowDefinition two_steps() {
   return WorkflowBuilder("two").step("first", "first").step("second", "second").build();
 }
 
+// An engine running "two": its first step waits for the test (first), its second counts its calls.
+struct TwoStepEngine {
+  explicit TwoStepEngine(std::shared_ptr<Store> store) : engine(options_on(std::move(store))) {
+    engine.register_async_handler("first", first.handler());
+    engine.register_handler("second", [this](const StepContext&) {
+      ++second_calls;
+      return Json::object();
+    });
+    if (!engine.register_workflow(two_steps())) throw std::logic_error("two_steps() does not register");
+  }
+  Engine engine;
+  AsyncProbe first;
+  std::atomic<int> second_calls{0};
+};
+
 }  // namespace
 
 TEST(Durability, AWriteWithAStaleEpochIsRefusedAndTheInstanceStepsDown) {
   auto store = make_memory_store();
-  Engine engine(options_on(store));
-  AsyncProbe first;
-  std::atomic<int> second_calls{0};
-  engine.register_async_handler("first", first.handler());
-  engine.register_handler("second", [&](const StepContext&) {
-    ++second_calls;
-    return Json::object();
-  });
-  ASSERT_TRUE(engine.register_workflow(two_steps()));
+  TwoStepEngine two(store);
+  Engine& engine = two.engine;
+  AsyncProbe& first = two.first;
+  const std::atomic<int>& second_calls = two.second_calls;
   engine.start("two", "wf-1");
   auto call = first.await_call(1);
 
@@ -67,15 +78,10 @@ TEST(Durability, AWriteWithAStaleEpochIsRefusedAndTheInstanceStepsDown) {
 TEST(Durability, AnEngineWhoseStoreAnotherEngineTookOverIsFencedAndWritesNothing) {
   TempDir dir;
   auto store = make_sqlite_store(dir.file("store.db"));
-  Engine engine(options_on(store));
-  AsyncProbe first;
-  std::atomic<int> second_calls{0};
-  engine.register_async_handler("first", first.handler());
-  engine.register_handler("second", [&](const StepContext&) {
-    ++second_calls;
-    return Json::object();
-  });
-  ASSERT_TRUE(engine.register_workflow(two_steps()));
+  TwoStepEngine two(store);
+  Engine& engine = two.engine;
+  AsyncProbe& first = two.first;
+  const std::atomic<int>& second_calls = two.second_calls;
   ASSERT_TRUE(engine.start("two", "wf-1").status);
   ASSERT_TRUE(engine.start("two", "wf-2").status);
   auto call_1 = first.await_call(1);
