@@ -124,6 +124,39 @@ TEST(NodeTls, TheRightCaSucceedsAndAWrongCaOrPlainHttpFails) {
   EXPECT_EQ(node.stop(), 0) << node.log();
 }
 
+// HTTPS and tokens together, as a node beyond loopback runs: the token is checked over TLS.
+TEST(NodeTls, TokensAreCheckedOnTheHttpsListenerToo) {
+  NodeDir dir;
+  const CertificateFiles ca = make_ca(dir.path(), "ca");
+  const CertificateFiles server = make_certificate(dir.path(), "server", ca);
+  const std::string read_token(64, 'a');
+  const std::string operate_token(64, 'b');
+  NodeSetup setup = dir.setup();
+  setup.http_yaml = tls_yaml(server);
+  setup.client_ca_file = ca.cert;
+  setup.client_token = operate_token;
+  setup.extra_yaml = "auth:\n  tokens_file: '" +
+                     dir.write("tokens", "read viewer " + read_token + "\noperate ops " + operate_token + "\n") + "'\n";
+  NodeProcess node(dir, setup);
+
+  auto status_of = [&](const std::string& token, const std::string& method, const std::string& path) {
+    auto client = std::make_unique<httplib::Client>("https://127.0.0.1:" + std::to_string(node.port()));
+    client->set_ca_cert_path(ca.cert);
+    client->set_read_timeout(5s);
+    if (!token.empty()) client->set_bearer_token_auth(token);
+    const std::string body = Json{{"definition", "order_saga"}, {"id", "tls-1"}}.dump();
+    auto result = method == "GET" ? client->Get(path) : client->Post(path, body, "application/json");
+    return result ? result->status : 0;
+  };
+  EXPECT_EQ(status_of("", "GET", "/v1/stats"), 401);
+  EXPECT_EQ(status_of(std::string(64, 'c'), "GET", "/v1/stats"), 401);
+  EXPECT_EQ(status_of(read_token, "GET", "/v1/stats"), 200);
+  EXPECT_EQ(status_of(read_token, "POST", "/v1/workflows"), 403);
+  EXPECT_EQ(status_of(operate_token, "POST", "/v1/workflows"), 201);
+  EXPECT_TRUE(contains(node.log(), "\"event\":\"api_call\"")) << "the start over HTTPS was audited";
+  EXPECT_EQ(node.stop(), 0) << node.log();
+}
+
 TEST(NodeTls, SighupMakesNewHandshakesUseTheNewCertificate) {
   NodeDir dir;
   const CertificateFiles ca = make_ca(dir.path(), "ca");
