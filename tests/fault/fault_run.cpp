@@ -103,6 +103,7 @@ Json summary_of(const RunOptions& options, const fault::OrderLoad& load, const f
               {"dead_letters_without_reason", verdict.dead_letters_without_reason},
               {"approvals_acknowledged", verdict.approvals},
               {"approvals_not_applied", verdict.approvals_not_applied},
+              {"approved_orders_undone", verdict.approved_orders_undone},
               {"reservations_held", verdict.reservations_held},
               {"reservations_expected", verdict.reservations_expected},
               {"charges_held", verdict.charges_held},
@@ -129,7 +130,8 @@ void print_summary(const Json& summary) {
             << ", imbalanced orders: " << summary["imbalanced"] << ", dead letters without reason: "
             << summary["dead_letters_without_reason"] << "\n";
   std::cout << "approvals acknowledged: " << summary["approvals_acknowledged"]
-            << ", not applied: " << summary["approvals_not_applied"] << "\n";
+            << ", not applied: " << summary["approvals_not_applied"]
+            << ", orders undone by a step failing for good: " << summary["approved_orders_undone"].dump() << "\n";
   std::cout << "reservations held " << summary["reservations_held"] << " (expected " << summary["reservations_expected"]
             << "), charges held " << summary["charges_held"] << " (expected " << summary["charges_expected"] << ")\n";
   for (const auto& p : summary["problems"]) std::cout << "  problem: " << p.get<std::string>() << "\n";

@@ -48,6 +48,17 @@ std::map<std::string, uint64_t> chaos_injected(std::shared_ptr<Store> store, con
   return by_kind;
 }
 
+namespace {
+
+// "...: the process died while this step ran (2 of 2 ...)" -> "the process died while this step ran"
+std::string failure_kind(const std::string& detail) {
+  for (const char* kind : {"the process died while this step ran", "timed out", "chaos", "circuit"})
+    if (detail.find(kind) != std::string::npos) return kind;
+  return detail.substr(0, 60);
+}
+
+}  // namespace
+
 void judge_approvals(std::shared_ptr<Store> store, const std::vector<std::string>& approved, RunVerdict& verdict) {
   EngineOptions options;
   options.store = std::move(store);
@@ -58,11 +69,20 @@ void judge_approvals(std::shared_ptr<Store> store, const std::vector<std::string
     const std::string status = info ? std::string(to_string(info->status)) : "missing";
     ++verdict.by_status["purchase_order " + status];
     int granted = 0, rejected = 0;
+    bool reached_gate = false;
+    std::string failure;
     if (info)
       for (const auto& event : reader.history(id)) {
         granted += event.type == "approval_granted";
         rejected += event.type == "approval_rejected";
+        reached_gate = reached_gate || event.type == "approval_waiting";
+        if (event.type == "step_failed" && failure.empty()) failure = event.detail;
       }
+    const bool undone = info && (info->status == WorkflowStatus::compensated || info->status == WorkflowStatus::dead_lettered);
+    if (undone && !failure.empty() && rejected == 0 && (granted == 1 || (granted == 0 && !reached_gate))) {
+      ++verdict.approved_orders_undone[failure_kind(failure)];
+      continue;
+    }
     if (!info || info->status != WorkflowStatus::completed || granted != 1 || rejected != 0) {
       ++verdict.approvals_not_applied;
       problem(verdict, id + ": approval acknowledged, workflow " + status + ", " + std::to_string(granted) +

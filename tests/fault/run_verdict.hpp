@@ -33,6 +33,10 @@ struct RunVerdict {
   int64_t charges_expected = 0;
   uint64_t approvals = 0;              // acknowledged approvals checked (judge_approvals)
   uint64_t approvals_not_applied = 0;  // ... whose workflow is missing, unfinished, or decided otherwise
+  // ... whose order a step failing for good (faults: chaos, or a node fault while it ran counted
+  // as an attempt) undid: after its approval was granted, or before it reached its gate. By the
+  // first failure's reason, cut to its kind (e.g. "the process died while this step ran").
+  std::map<std::string, uint64_t> approved_orders_undone;
   std::vector<std::string> problems;  // the first of each kind, naming the workflow
 
   bool passed() const {
@@ -44,8 +48,10 @@ struct RunVerdict {
 // Reads the final state of `started` (their ids) and of the effects from `store`.
 RunVerdict judge_run(Store& store, const std::vector<std::string>& started);
 
-// Purchase orders whose start and approval were acknowledged: each must exist, have completed,
-// and its history must hold exactly one decision, the approval.
+// Purchase orders whose start and approval were acknowledged: each must exist and have
+// completed with exactly one decision in its history, the approval; or have been undone by a step
+// that failed for good, with the approval granted or the gate never reached (the approval then
+// had nothing to decide), never rejected and never two.
 void judge_approvals(std::shared_ptr<Store> store, const std::vector<std::string>& approved, RunVerdict& verdict);
 
 // The chaos faults the nodes injected into the workflows, by kind (fail, delay, hang, crash,

@@ -64,7 +64,9 @@ bool WorkflowRunner::start_acknowledged(WriteResult written) {
     // Stale: this node lost the workflow's shard meanwhile; the caller may ask its new owner.
     // Unavailable: the store did not answer, so the create may or may not be stored; the caller
     // asks again and hears what the store holds.
-    reply({Status::unavailable("start of '" + state_.id + "' not stored: " + std::string(to_string(written))), false,
+    const std::string why = core_.fence.fenced() ? "this engine is fenced: " + core_.fence.reason()
+                                                 : std::string(to_string(written));
+    reply({Status::unavailable("start of '" + state_.id + "' not stored: " + why), false,
            written == WriteResult::stale_epoch || written == WriteResult::unavailable});
     return true;  // then stops as fenced
   }
