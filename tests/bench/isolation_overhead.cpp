@@ -5,7 +5,7 @@
 // trip of one step); first with the handler registered in-process, then with the handler of the
 // bench plugin (isolation_bench_plugin.cpp) in --workers worker processes. Reported: steps a
 // second and microseconds a step for each, and the difference per step.
-#include "isolation/worker_pool.hpp"
+#include "worker_pool.hpp"
 
 #include <actorflow/engine.hpp>
 

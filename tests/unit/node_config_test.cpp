@@ -91,7 +91,7 @@ TEST(NodeConfig, SqliteExampleLoadsWithTheDefaults) {
   // The example plugin, as built into build/ at the repository root.
   ASSERT_EQ(c.plugins.size(), 1u);
   EXPECT_EQ(c.plugins[0].path, "build/examples/order_saga_plugin/liborder_saga_handlers.so");
-  EXPECT_EQ(c.plugins[0].location, path + ":20:7");
+  EXPECT_EQ(c.plugins[0].location, path + ":29:7");
   // The example spells out every default: apart from the id and the plugin it changes nothing.
   EXPECT_EQ(c.workflows_dir, defaults.workflows_dir);
   EXPECT_EQ(c.drain_timeout, defaults.drain_timeout);
@@ -668,16 +668,15 @@ TEST(NodeConfig, APluginMayBeAMapThatRunsItInStepWorkerProcesses) {
 TEST(NodeConfig, BadIsolationSettingsNameTheirKey) {
   const std::string head = "node:\n  id: n1\n  plugins:\n    - ";
   EXPECT_EQ(problem_of(head + "{path: a.so, isolation: bogus}\n"),
-            "t.yaml:4:30: node.plugins[0].isolation: expected one of in_process, process, got 'bogus' (did you mean "
-            "'process'?)");
+            "t.yaml:4:31: node.plugins[0].isolation: expected one of in_process, process, got 'bogus'");
   EXPECT_EQ(problem_of(head + "{path: a.so, isolation: process, workers: 0}\n"),
-            "t.yaml:4:50: node.plugins[0].workers: expected an integer from 1 to 64, got '0'");
+            "t.yaml:4:49: node.plugins[0].workers: expected an integer from 1 to 64, got '0'");
   EXPECT_EQ(problem_of(head + "{path: a.so, isolation: process, workers: 65}\n"),
-            "t.yaml:4:50: node.plugins[0].workers: expected an integer from 1 to 64, got '65'");
+            "t.yaml:4:49: node.plugins[0].workers: expected an integer from 1 to 64, got '65'");
   EXPECT_EQ(problem_of(head + "{path: a.so, isolation: process, frame_bytes_max: 10}\n"),
-            "t.yaml:4:58: node.plugins[0].frame_bytes_max: expected an integer from 1024 to 1073741824, got '10'");
+            "t.yaml:4:57: node.plugins[0].frame_bytes_max: expected an integer from 1024 to 1073741824, got '10'");
   EXPECT_EQ(problem_of(head + "{path: a.so, workers: 2}\n"),
-            "t.yaml:4:23: node.plugins[0].workers: only with isolation: process (this plugin runs in the node's "
+            "t.yaml:4:29: node.plugins[0].workers: only with isolation: process (this plugin runs in the node's "
             "process)");
   EXPECT_EQ(problem_of(head + "{isolation: process}\n"),
             "t.yaml:4:7: node.plugins[0].path: missing; expected a plugin path (a shared library file)");
