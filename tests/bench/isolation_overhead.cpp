@@ -1,13 +1,14 @@
 // bench_isolation: the cost per step of running a handler in a step worker process
 // (node.plugins isolation: process, nodes/isolation/) against running it in the engine's process.
-// The same workflow of --steps sequential steps whose handler returns {} at once runs on a memory
-// store, --workflows times, --window in flight (1: one step at a time, so the figure is the round
+// The same workflow of --steps sequential steps whose handler returns {} at once runs on a SQLite
+// store (durability process, a fresh file in a temp dir; --store memory: the engine alone), --workflows times, --window in flight (1: one step at a time, so the figure is the round
 // trip of one step); first with the handler registered in-process, then with the handler of the
 // bench plugin (isolation_bench_plugin.cpp) in --workers worker processes. Reported: steps a
 // second and microseconds a step for each, and the difference per step.
 #include "worker_pool.hpp"
 
 #include <actorflow/engine.hpp>
+#include <actorflow/logging.hpp>
 
 #include <CLI/CLI.hpp>
 
@@ -15,6 +16,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <mutex>
@@ -32,6 +35,7 @@ struct Args {
   int steps = 10;
   int window = 1;
   int workers = 2;
+  std::string store = "sqlite";  // or memory
 };
 
 struct Run {
@@ -71,7 +75,7 @@ Run drive(Engine& engine, Ends& ends, const Args& args, const std::string& prefi
       lock.lock();
     }
     if (!ends.changed.wait_for(lock, std::chrono::seconds(60), [&] {
-          return ends.ended == args.workflows || started - ends.ended < args.window;
+          return ends.ended == args.workflows || (started < args.workflows && started - ends.ended < args.window);
         }))
       throw std::runtime_error("no workflow ended for 60 s");
   }
@@ -87,6 +91,10 @@ template <class Install>
 Run measure(const Args& args, const std::string& prefix, Install install) {
   Ends ends;
   EngineOptions options;
+  char dir[] = "/tmp/bench-isolation-XXXXXX";
+  if (!mkdtemp(dir)) throw std::runtime_error("mkdtemp failed");
+  const std::string db = std::string(dir) + "/bench.db";
+  options.store = args.store == "memory" ? make_memory_store() : make_sqlite_store(db);
   options.passivate_after.reset();
   options.on_workflow_ended = [&ends](const std::string&, WorkflowStatus status) { ends.on_end(status); };
   Engine engine(std::move(options));
@@ -100,7 +108,10 @@ Run measure(const Args& args, const std::string& prefix, Install install) {
     std::lock_guard lock(ends.mutex);
     ends.ended = 0;
   }
-  return drive(engine, ends, args, prefix);
+  const Run run = drive(engine, ends, args, prefix);
+  std::error_code ignored;
+  std::filesystem::remove_all(dir, ignored);  // SQLite keeps it open until the engine goes: unlinked
+  return run;
 }
 
 void report(const char* what, const Run& run) {
@@ -120,10 +131,13 @@ int main(int argc, char** argv) {
   app.add_option("--steps", args.steps, "steps per workflow")->check(CLI::Range(1, 1'000));
   app.add_option("--window", args.window, "workflows in flight (1: one step at a time)")->check(CLI::Range(1, 100'000));
   app.add_option("--workers", args.workers, "step worker processes")->check(CLI::Range(1, 64));
+  app.add_option("--store", args.store, "sqlite (a temp file, durability process) or memory")
+      ->check(CLI::IsMember({"sqlite", "memory"}));
   CLI11_PARSE(app, argc, argv);
+  if (!std::getenv("BENCH_LOG")) logger()->set_level(spdlog::level::warn);  // a line per transition would be what is measured
 
-  std::printf("%d workflows x %d steps, %d in flight, %d workers\n", args.workflows, args.steps, args.window,
-              args.workers);
+  std::printf("%d workflows x %d steps, %d in flight, %d workers, %s store\n", args.workflows, args.steps, args.window,
+              args.workers, args.store.c_str());
   const Run in_process = measure(args, "inproc-", [](Engine& engine) {
     engine.register_handler("bench.noop", [](const StepContext&) { return Json::object(); });
     return 0;
