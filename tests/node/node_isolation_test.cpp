@@ -58,6 +58,13 @@ steps:
     handler: isolated.async
 )";
 
+constexpr const char* kGarbageYaml = R"(name: isolated_garbage
+version: 1
+steps:
+  - step: garbage
+    handler: isolated.garbage
+)";
+
 constexpr const char* kRefuseYaml = R"(name: isolated_refuse
 version: 1
 steps:
@@ -202,6 +209,25 @@ TEST(NodeIsolation, AStepThatHangsPastItsTimeoutHasItsWorkerKilledAndReplaced) {
   EXPECT_EQ(node.stop(), 0);
 }
 
+TEST(NodeIsolation, AWorkerThatSendsAMalformedFrameIsKilledAndItsAttemptFailsRetryably) {
+  NodeDir dir;
+  dir.write("workflows/isolated_garbage.yaml", kGarbageYaml);
+  NodeSetup setup = dir.setup();
+  setup.plugins_yaml = isolated(ISOLATION_PLUGIN, 1);
+  NodeProcess node(dir, setup);
+  ASSERT_EQ(start_workflow(node, "isolated_garbage", "garbage", Json::object()).status, 201);
+  const Json done = wait_for_status(node, "garbage", kTerminal, 20s);
+  EXPECT_EQ(done.value("status", ""), "completed") << done.dump();
+  EXPECT_EQ(done["data"]["garbage"]["attempt"], 2) << done.dump();
+  const std::vector<Json> events = history(node, "garbage");
+  EXPECT_EQ(count_events(events, "step_retrying", "it sent a malformed frame: a frame of 4294967295 bytes, over "
+                                                  "frame_bytes_max (16777216)"), 1) << Json(events).dump();
+  EXPECT_TRUE(node.wait_for_event("worker_died", 1s));
+  EXPECT_FALSE(node.has_exited());
+  EXPECT_EQ(http_get(node, "/healthz").status, 200);
+  EXPECT_EQ(node.stop(), 0);
+}
+
 TEST(NodeIsolation, ANonRetryableErrorInAWorkerStaysNonRetryable) {
   NodeDir dir;
   dir.write("workflows/isolated_refuse.yaml", kRefuseYaml);
@@ -239,4 +265,21 @@ TEST(NodeIsolation, BadIsolationSettingsRefuseTheStartNamingTheKey) {
     EXPECT_EQ(run.exit_code, 2) << run.output;
     EXPECT_NE(run.output.find(c.expected), std::string::npos) << run.output;
   }
+}
+
+TEST(NodeIsolation, CheckStartsTheWorkersOfAnIsolatedPluginAndStopsThem) {
+  NodeDir dir;
+  NodeSetup setup = dir.setup();
+  setup.plugins_yaml = isolated(ISOLATION_PLUGIN, 2) + "    - {path: '" + dir.file("missing.so") +
+                       "', isolation: process}\n";
+  const std::string config = dir.write("check.yaml", setup.to_yaml());
+  const ProgramRun refused = run_node_program({"--config", config, "--check"});
+  EXPECT_EQ(refused.exit_code, 2) << refused.output;
+  EXPECT_NE(refused.output.find("node.plugins[2]: plugin '" + dir.file("missing.so") + "': no such file"),
+            std::string::npos) << refused.output;
+  setup.plugins_yaml = isolated(ISOLATION_PLUGIN, 2);
+  const ProgramRun ok = run_node_program({"--config", dir.write("check.yaml", setup.to_yaml()), "--check"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.output;
+  EXPECT_NE(ok.output.find(R"("event":"worker_stopped")"), std::string::npos) << ok.output;
+  for (const int pid : worker_pids(ok.output)) EXPECT_FALSE(process_exists(pid));
 }

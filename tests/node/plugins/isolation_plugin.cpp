@@ -7,6 +7,8 @@
 //   isolated.hang      attempts up to input "hang_attempts" (default 1) never return
 //   isolated.refuse    throws NonRetryableError
 //   isolated.async     an async handler that completes from a thread of its own
+//   isolated.garbage   the first attempt writes a frame header of 4 GiB on the worker's channel
+//                      (fd 3) and waits: the node must kill that worker; later attempts succeed
 // and the breaker "isolated-service" (the workflows name it: it must be registered in the node).
 #include <actorflow/plugin.hpp>
 
@@ -39,6 +41,14 @@ ACTORFLOW_PLUGIN(engine, context) {
   });
   engine.register_handler("isolated.refuse", [](const StepContext&) -> Json {
     throw actorflow::NonRetryableError("refused for good by isolated.refuse");
+  });
+  engine.register_handler("isolated.garbage", [](const StepContext& step) {
+    if (step.attempt() == 1) {
+      const unsigned char huge[4]{0xff, 0xff, 0xff, 0xff};
+      if (write(3, huge, sizeof huge) == 4)
+        while (true) std::this_thread::sleep_for(std::chrono::hours(1));
+    }
+    return Json{{"attempt", step.attempt()}, {"pid", getpid()}};
   });
   engine.register_async_handler("isolated.async", [](const StepContext& step, actorflow::CompleteFn complete) {
     std::thread([complete, attempt = step.attempt()] {
