@@ -12,6 +12,7 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <iostream>
 #include <set>
 #include <sstream>
 #include <string>
@@ -139,6 +140,7 @@ TEST(NodeIsolation, AHandlerThatAbortsInAWorkerFailsOnlyItsAttemptsAndTheNodeSer
   EXPECT_EQ(poison.value("status", ""), "compensated") << poison.dump();
   EXPECT_NE(poison.value("error", "").find(kDied), std::string::npos) << poison.dump();
   EXPECT_EQ(wait_for_status(node, "bystander", kTerminal).value("status", ""), "completed");
+  std::cout << "[ measured ] poison ended " << poison.value("status", "") << ": " << poison.value("error", "") << "\n";
 
   // retries_max 2: two attempts retried after their worker died, the third failed the step.
   const std::vector<Json> events = history(node, "poison");
