@@ -12,6 +12,8 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <fstream>
+#include <iterator>
 #include <iostream>
 #include <set>
 #include <sstream>
@@ -115,6 +117,16 @@ std::set<int> worker_pids(const std::string& log) {
 }
 
 bool process_exists(int pid) { return kill(pid, 0) == 0 || errno != ESRCH; }
+
+// Whether `pid` runs (a zombie whose new parent has not reaped it yet runs no more).
+bool process_runs(int pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  const size_t paren = text.rfind(')');
+  if (!stat || paren == std::string::npos || paren + 2 >= text.size()) return false;
+  const char state = text[paren + 2];
+  return state != 'Z' && state != 'X';
+}
 
 int count_events(const std::vector<Json>& events, const std::string& type, const std::string& detail_part = "") {
   int n = 0;
@@ -284,4 +296,23 @@ TEST(NodeIsolation, CheckStartsTheWorkersOfAnIsolatedPluginAndStopsThem) {
   EXPECT_EQ(ok.exit_code, 0) << ok.output;
   EXPECT_NE(ok.output.find(R"("event":"worker_stopped")"), std::string::npos) << ok.output;
   for (const int pid : worker_pids(ok.output)) EXPECT_FALSE(process_exists(pid));
+}
+
+TEST(NodeIsolation, StepWorkersDieWithTheirNodeWhenItIsKilled) {
+  NodeDir dir;
+  NodeSetup setup = dir.setup();
+  setup.plugins_yaml = isolated(ISOLATION_PLUGIN, 2);
+  NodeProcess node(dir, setup);
+  const std::set<int> pids = worker_pids(node.log());
+  ASSERT_EQ(pids.size(), 2u) << node.log();
+  for (const int pid : pids) EXPECT_TRUE(process_runs(pid));
+  node.kill9();  // no shutdown: PR_SET_PDEATHSIG must take the workers down
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  auto running = [&] {
+    int n = 0;
+    for (const int pid : pids) n += process_runs(pid);
+    return n;
+  };
+  while (running() > 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(running(), 0) << "step workers outlived their node";
 }
