@@ -316,3 +316,21 @@ TEST(NodeIsolation, StepWorkersDieWithTheirNodeWhenItIsKilled) {
   while (running() > 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
   EXPECT_EQ(running(), 0) << "step workers outlived their node";
 }
+
+TEST(NodeIsolation, AnIdleWorkerKilledFromOutsideIsNoticedAndReplaced) {
+  NodeDir dir;
+  dir.write("workflows/isolated_echo.yaml", kEchoYaml);
+  NodeSetup setup = dir.setup();
+  setup.plugins_yaml = isolated(ISOLATION_PLUGIN, 1);
+  NodeProcess node(dir, setup);
+  const std::set<int> pids = worker_pids(node.log());
+  ASSERT_EQ(pids.size(), 1u) << node.log();
+  ASSERT_EQ(kill(*pids.begin(), SIGKILL), 0);  // say, the OOM killer
+  ASSERT_TRUE(node.wait_for_event("worker_restarted", 10s)) << node.log();
+  EXPECT_NE(node.log().find("killed by signal 9 (SIGKILL)"), std::string::npos) << node.log();
+  ASSERT_EQ(start_workflow(node, "isolated_echo", "after-kill", {{"n", 2}}).status, 201);
+  const Json done = wait_for_status(node, "after-kill", kTerminal, 20s);
+  EXPECT_EQ(done.value("status", ""), "completed") << done.dump();
+  EXPECT_NE(done["data"]["echo"]["pid"], *pids.begin());
+  EXPECT_EQ(node.stop(), 0);
+}
