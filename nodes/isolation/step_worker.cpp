@@ -8,6 +8,7 @@
 #include <actorflow/bounded_parse.hpp>
 #include <actorflow/logging.hpp>
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -152,6 +153,11 @@ int run_step_worker(int argc, char** argv, const PluginRegistrar& load_plugin) {
   const auto args = parse_args(argc, argv, problem);
   if (!args) {
     std::cerr << "actorflow-node --step-worker: " << problem << "\n";
+    return kExitRefused;
+  }
+  if (fcntl(kWorkerChannelFd, F_GETFD) < 0) {
+    std::cerr << "actorflow-node --step-worker: no channel on fd " << kWorkerChannelFd
+              << " (a step worker is started by the node, for a plugin with isolation: process)\n";
     return kExitRefused;
   }
   detach_from_node(args->parent_pid);
