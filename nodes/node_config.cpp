@@ -450,12 +450,54 @@ void read_node_id(Loader& loader, const Value* v, const Value& section, NodeConf
   config.node_id = *text;
 }
 
-// node.plugins: a list of shared-library paths. Whether each file exists is checked when the node
-// loads it (the error then names the entry's location), not here: the config stays readable
-// without the build that makes the plugins.
+constexpr std::string_view kPluginKeys[]{"path", "isolation", "workers", "frame_bytes_max", "queue_max"};
+constexpr std::string_view kIsolations[]{"in_process", "process"};
+
+// One entry of node.plugins given as a map: its path and how its handlers run.
+std::optional<PluginEntry> read_plugin_map(Loader& loader, const Value& item) {
+  const auto keys = loader.section(item, kPluginKeys, "plugin settings");
+  PluginEntry entry;
+  const Value* path = find(keys, "path");
+  if (!path) {
+    loader.problem(item.mark, item.path + ".path: missing; expected a plugin path (a shared library file)");
+    return std::nullopt;
+  }
+  const auto text = loader.scalar(*path, "a plugin path (a shared library file)");
+  if (!text) return std::nullopt;
+  if (text->empty()) {
+    loader.bad(*path, "a plugin path (a shared library file)");
+    return std::nullopt;
+  }
+  entry.path = *text;
+  std::string isolation_word = "in_process";
+  loader.word(find(keys, "isolation"), isolation_word, kIsolations);
+  if (loader.failed(item.path + ".isolation")) return std::nullopt;
+  entry.isolation = isolation_word == "process" ? PluginIsolation::process : PluginIsolation::in_process;
+  int frame_bytes_max = static_cast<int>(isolation::kFrameBytesDefault);
+  loader.integer(find(keys, "workers"), entry.workers, isolation::kWorkersMin, isolation::kWorkersMax);
+  loader.integer(find(keys, "frame_bytes_max"), frame_bytes_max, static_cast<int64_t>(isolation::kFrameBytesMin),
+                 static_cast<int64_t>(isolation::kFrameBytesMax));
+  loader.integer(find(keys, "queue_max"), entry.queue_max, isolation::kQueueMin, isolation::kQueueMax);
+  entry.frame_bytes_max = static_cast<size_t>(frame_bytes_max);
+  if (entry.isolation == PluginIsolation::in_process)
+    for (const char* key : {"workers", "frame_bytes_max", "queue_max"})
+      if (const Value* v = find(keys, key)) {
+        loader.problem(v->mark, v->path + ": only with isolation: process (this plugin runs in the node's process)");
+        return std::nullopt;
+      }
+  for (const char* key : {"workers", "frame_bytes_max", "queue_max"})
+    if (loader.failed(item.path + "." + key)) return std::nullopt;
+  return entry;
+}
+
+// node.plugins: a list of shared-library paths, or maps with a path (see PluginEntry). Whether each
+// file exists is checked when the node loads it (the error then names the entry's location), not
+// here: the config stays readable without the build that makes the plugins.
 void read_plugins(Loader& loader, const Value* v, NodeConfig& config) {
   if (!v || v->node.IsNull()) return;
-  const std::string expected = "a list of plugin paths (shared libraries, e.g. [build/libhandlers.so])";
+  const std::string expected =
+      "a list of plugin paths (shared libraries, e.g. [build/libhandlers.so]) or of maps "
+      "{path: ..., isolation: process, workers: 2}";
   if (!v->node.IsSequence()) return loader.bad(*v, expected);
   if (v->node.size() > kPluginsMax)
     return loader.problem(v->mark, v->path + ": expected at most " + std::to_string(kPluginsMax) + " plugins, got " +
@@ -463,21 +505,30 @@ void read_plugins(Loader& loader, const Value* v, NodeConfig& config) {
   std::vector<PluginEntry> plugins;
   std::set<std::string> seen;
   for (size_t i = 0; i < v->node.size(); ++i) {
-    const YAML::Node entry = v->node[i];
-    const Value item{v->path + "[" + std::to_string(i) + "]", entry,
-                     entry.Mark().is_null() ? v->mark : entry.Mark(), v->key_mark};
-    const std::string entry_expected = "a plugin path (a shared library file)";
-    const auto text = loader.scalar(item, entry_expected);
-    if (!text) continue;
-    if (text->empty()) {
-      loader.bad(item, entry_expected);
-      continue;
+    const YAML::Node node = v->node[i];
+    const Value item{v->path + "[" + std::to_string(i) + "]", node,
+                     node.Mark().is_null() ? v->mark : node.Mark(), v->key_mark};
+    std::optional<PluginEntry> entry;
+    if (node.IsMap()) {
+      entry = read_plugin_map(loader, item);
+    } else {
+      const std::string entry_expected = "a plugin path (a shared library file) or a map {path: ..., isolation: ...}";
+      const auto text = loader.scalar(item, entry_expected);
+      if (!text) continue;
+      if (text->empty()) {
+        loader.bad(item, entry_expected);
+        continue;
+      }
+      entry = PluginEntry{};
+      entry->path = *text;
     }
-    if (!seen.insert(*text).second) {
+    if (!entry) continue;
+    if (!seen.insert(entry->path).second) {
       loader.bad(item, "each plugin once");
       continue;
     }
-    plugins.push_back(PluginEntry{*text, loader.where(item.mark)});
+    entry->location = loader.where(item.mark);
+    plugins.push_back(std::move(*entry));
   }
   config.plugins = std::move(plugins);
 }

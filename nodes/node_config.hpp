@@ -11,6 +11,8 @@
 #include <actorflow/error_strategy.hpp>
 #include <actorflow/limits.hpp>
 
+#include "isolation/isolation_limits.hpp"
+
 #include <cstddef>
 #include <map>
 #include <memory>
@@ -24,10 +26,21 @@ namespace actorflow::node {
 // Every value with its default; the YAML key that sets it is in the comment. Durations are written
 // as in workflow definitions (actorflow::parse_duration): an integer and a unit, ms s m h d, several
 // may follow each other ("500ms", "30s", "5m", "2h", "1h30m").
-// One entry of node.plugins: a handler plugin (a shared library, see actorflow/plugin.hpp).
+// How a plugin's handlers run: in the node's process (a crash of a handler is the node's), or in
+// child worker processes the node starts, watches and restarts (nodes/isolation/worker_pool.hpp:
+// a crash costs one attempt).
+enum class PluginIsolation { in_process, process };
+
+// One entry of node.plugins: a handler plugin (a shared library, see actorflow/plugin.hpp). Written
+// as a path (in_process), or as a map {path: ..., isolation: in_process|process, workers: N,
+// frame_bytes_max: B, queue_max: Q}; the last three only with isolation: process.
 struct PluginEntry {
   std::string path;      // as written; relative paths are relative to the current directory
   std::string location;  // where it is written, "file:line:column", for errors found when loading it
+  PluginIsolation isolation = PluginIsolation::in_process;      // node.plugins[i].isolation
+  int workers = isolation::kWorkersDefault;                     // node.plugins[i].workers: 1..64
+  size_t frame_bytes_max = isolation::kFrameBytesDefault;       // node.plugins[i].frame_bytes_max: 1 KiB..1 GiB
+  int queue_max = isolation::kQueueDefault;                     // node.plugins[i].queue_max: 1..10,000,000
 
   bool operator==(const PluginEntry&) const = default;
 };

@@ -1,10 +1,16 @@
 // actorflow-node: one Actorflow node. See node_runtime.hpp and config/node.yaml.
+#include "isolation/step_worker.hpp"
 #include "node_runtime.hpp"
+#include "plugin_loader.hpp"
 #include "shutdown_signals.hpp"
 
 #include <CLI/CLI.hpp>
 
 int main(int argc, char** argv) {
+  // A step worker of a plugin with isolation: process (nodes/isolation/step_worker.hpp): the node
+  // starts its own program again in this hidden mode.
+  if (actorflow::node::isolation::is_step_worker_command(argc, argv))
+    return actorflow::node::isolation::run_step_worker(argc, argv, actorflow::node::load_plugin_here);
   // Before any thread exists, so that every thread inherits the mask.
   actorflow::node::block_shutdown_signals();
 

@@ -119,12 +119,26 @@ struct Loaded {
   std::unique_ptr<Engine> engine;
   std::vector<LoadedPlugin> plugins;
   std::vector<std::string> definitions;
+  // The step workers of plugins with isolation: process; declared after the engine, so they are
+  // stopped and reaped before it goes (its handlers hold only weak pointers to them).
+  std::shared_ptr<isolation::IsolatedPlugins> isolated = std::make_shared<isolation::IsolatedPlugins>();
 };
 
 // Engine, plugins, workflows: everything --check checks. `store` decides where workflows live.
 std::optional<int> load(const NodeConfig& config, std::shared_ptr<Store> store, Loaded& out) {
-  out.engine = std::make_unique<Engine>(engine_options(config, std::move(store)));
-  PluginLoadResult plugins = load_plugins(*out.engine, config.plugins, config.node_id);
+  EngineOptions options = engine_options(config, store);
+  // A step that outlives its timeout: the isolated plugin whose worker runs it kills that worker.
+  options.on_step_timed_out = [weak = std::weak_ptr<isolation::IsolatedPlugins>(out.isolated)](
+                                  const std::string& workflow_id, const std::string& step_path, int attempt,
+                                  bool compensation) {
+    if (auto isolated = weak.lock()) isolated->step_timed_out(workflow_id, step_path, attempt, compensation);
+  };
+  out.engine = std::make_unique<Engine>(std::move(options));
+  IsolationSettings isolation_settings{store,
+                              {"--node-id", config.node_id, "--log-level", config.log_level, "--json-depth-max",
+                               std::to_string(config.json_depth_max)},
+                              out.isolated.get()};
+  PluginLoadResult plugins = load_plugins(*out.engine, config.plugins, config.node_id, isolation_settings);
   if (!plugins.problems.empty()) return refuse(plugins.problems, "node.plugins");
   out.plugins = std::move(plugins.loaded);
   WorkflowRegistration workflows = register_workflow_dir(*out.engine, config.workflows_dir);
@@ -177,6 +191,7 @@ int serve(const NodeConfig& config, Loaded& loaded, Listener& listener, Security
                                  {"waited_ms", drained.waited_ms},
                                  {"drain_timeout_ms", config.drain_timeout.count()}});
   listener.stop();
+  loaded.isolated->stop();  // the step workers of isolated plugins: stopped and reaped
   if (drained.steps_abandoned > 0) {
     // Destroying the engine would wait for the handlers still running (a thread cannot be
     // interrupted), past the deadline. Leave them: the next recover() dispatches their steps again

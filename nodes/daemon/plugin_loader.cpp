@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <optional>
 #include <system_error>
+#include <variant>
 
 namespace actorflow::node {
 namespace {
@@ -22,16 +23,22 @@ std::string dl_error() {
   return text ? text : "unknown dlopen error";
 }
 
-// Loads one plugin; an error message when it fails.
-std::optional<std::string> load_one(Engine& engine, const PluginEntry& entry, const std::string& node_id,
-                                    std::string& resolved) {
-  resolved = explicit_path(entry.path);
+// Whether `resolved` is a file to load; the problem when not.
+std::optional<std::string> file_problem(const std::string& resolved) {
   std::error_code error;
   const auto status = std::filesystem::status(resolved, error);
   if (!std::filesystem::exists(status))
     return "no such file (relative paths are relative to the current directory, " +
            std::filesystem::current_path(error).string() + ")";
   if (!std::filesystem::is_regular_file(status)) return std::string("not a file; expected a shared library");
+  return std::nullopt;
+}
+
+// Loads one plugin; an error message when it fails.
+std::optional<std::string> load_one(Engine& engine, const std::string& path, const std::string& node_id,
+                                    std::string& resolved) {
+  resolved = explicit_path(path);
+  if (auto problem = file_problem(resolved)) return problem;
 
   dlerror();  // clear
   // RTLD_LOCAL: two plugins may use the same names for their own functions.
@@ -56,7 +63,7 @@ std::optional<std::string> load_one(Engine& engine, const PluginEntry& entry, co
   }
   // From here on the handle stays open: handlers the plugin registered point into it.
   try {
-    register_fn(engine, PluginContext{entry.path, node_id});
+    register_fn(engine, PluginContext{path, node_id});
   } catch (const std::exception& e) {
     return std::string("register failed: ") + e.what();
   } catch (...) {
@@ -65,14 +72,50 @@ std::optional<std::string> load_one(Engine& engine, const PluginEntry& entry, co
   return std::nullopt;
 }
 
+// Starts the step workers of an isolated plugin and registers what they report.
+std::optional<std::string> load_isolated(Engine& engine, const PluginEntry& entry, size_t index,
+                                         const IsolationSettings& settings, std::string& resolved) {
+  resolved = explicit_path(entry.path);
+  if (auto problem = file_problem(resolved)) return problem;
+  isolation::WorkerPoolOptions options;
+  options.plugin_path = entry.path;
+  // The worker's current directory is the node's, but an absolute path survives a chdir.
+  std::error_code error;
+  const auto absolute = std::filesystem::absolute(resolved, error);
+  options.resolved_path = error ? resolved : absolute.string();
+  options.config_key = "node.plugins[" + std::to_string(index) + "]";
+  options.workers = entry.workers;
+  options.frame_bytes_max = entry.frame_bytes_max;
+  options.queue_max = entry.queue_max;
+  options.program = std::filesystem::read_symlink("/proc/self/exe", error).string();
+  if (error) return "cannot find the node's own program for its step workers: " + error.message();
+  options.extra_args = settings.worker_args;
+  options.ledger = settings.ledger;
+  auto started = isolation::WorkerPool::start(std::move(options));
+  if (auto* problem = std::get_if<std::string>(&started)) return "isolation: process: " + *problem;
+  auto pool = std::get<std::shared_ptr<isolation::WorkerPool>>(std::move(started));
+  pool->register_with(engine);
+  if (settings.isolated) settings.isolated->add(std::move(pool));
+  return std::nullopt;
+}
+
 }  // namespace
 
-PluginLoadResult load_plugins(Engine& engine, const std::vector<PluginEntry>& plugins, const std::string& node_id) {
+std::optional<std::string> load_plugin_here(Engine& engine, const std::string& path, const std::string& node_id) {
+  std::string resolved;
+  return load_one(engine, path, node_id, resolved);
+}
+
+PluginLoadResult load_plugins(Engine& engine, const std::vector<PluginEntry>& plugins, const std::string& node_id,
+                              const IsolationSettings& isolation) {
   PluginLoadResult result;
   for (size_t i = 0; i < plugins.size(); ++i) {
     const PluginEntry& entry = plugins[i];
     std::string resolved;
-    if (const auto problem = load_one(engine, entry, node_id, resolved)) {
+    const auto problem = entry.isolation == PluginIsolation::process
+                             ? load_isolated(engine, entry, i, isolation, resolved)
+                             : load_one(engine, entry.path, node_id, resolved);
+    if (problem) {
       const std::string where = entry.location.empty() ? "" : entry.location + ": ";
       result.problems.push_back(where + "node.plugins[" + std::to_string(i) + "]: plugin '" + entry.path + "': " +
                                 *problem);

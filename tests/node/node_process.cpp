@@ -110,9 +110,10 @@ std::string NodeSetup::to_yaml() const {
        << "  workflows_dir: '" << workflows_dir << "'\n"
        << "  drain_timeout: " << drain_timeout << "\n"
        << "  plugins:";
-  if (plugins.empty()) yaml << " []";
+  if (plugins.empty() && plugins_yaml.empty()) yaml << " []";
   yaml << "\n";
   for (const auto& p : plugins) yaml << "    - '" << p << "'\n";
+  yaml << plugins_yaml;
   yaml << "http:\n  listen: " << http_listen << "\n" << http_yaml;
   if (!cluster_yaml.empty()) yaml << "cluster:\n" << cluster_yaml;
   if (store_yaml.empty()) yaml << "store: '" << store << "'\n";

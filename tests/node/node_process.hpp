@@ -30,6 +30,9 @@ struct NodeSetup {
   std::string store;                      // required: e.g. "sqlite:/tmp/.../node.db"
   std::string store_yaml;                 // more lines of the store: map (indented), e.g. "  durability: process\n"
   std::vector<std::string> plugins = {example_plugin()};
+  // More entries of node.plugins after `plugins`, as YAML lines (indented four), e.g. the map form
+  // "    - {path: '/x/libp.so', isolation: process, workers: 2}\n".
+  std::string plugins_yaml;
   std::string drain_timeout = "10s";
   int step_workers = 4;
   // Retries are quick, so that tests of failure do not wait for backoffs.

@@ -91,7 +91,7 @@ TEST(NodeConfig, SqliteExampleLoadsWithTheDefaults) {
   // The example plugin, as built into build/ at the repository root.
   ASSERT_EQ(c.plugins.size(), 1u);
   EXPECT_EQ(c.plugins[0].path, "build/examples/order_saga_plugin/liborder_saga_handlers.so");
-  EXPECT_EQ(c.plugins[0].location, path + ":20:7");
+  EXPECT_EQ(c.plugins[0].location, path + ":29:7");
   // The example spells out every default: apart from the id and the plugin it changes nothing.
   EXPECT_EQ(c.workflows_dir, defaults.workflows_dir);
   EXPECT_EQ(c.drain_timeout, defaults.drain_timeout);
@@ -625,19 +625,67 @@ TEST(NodeConfig, PluginFilesAreNotCheckedByTheLoader) {
 TEST(NodeConfig, PluginsMustBeAListOfPaths) {
   EXPECT_EQ(problem_of("node:\n  id: n1\n  plugins: build/liba.so\n"),
             "t.yaml:3:12: node.plugins: expected a list of plugin paths (shared libraries, e.g. "
-            "[build/libhandlers.so]), got 'build/liba.so'");
+            "[build/libhandlers.so]) or of maps {path: ..., isolation: process, workers: 2}, got 'build/liba.so'");
   EXPECT_EQ(problem_of("node:\n  id: n1\n  plugins: {a: b}\n"),
             "t.yaml:3:12: node.plugins: expected a list of plugin paths (shared libraries, e.g. "
-            "[build/libhandlers.so]), got a map");
+            "[build/libhandlers.so]) or of maps {path: ..., isolation: process, workers: 2}, got a map");
   EXPECT_EQ(problem_of("node:\n  id: n1\n  plugins:\n    - a.so\n    - [b.so]\n"),
-            "t.yaml:5:7: node.plugins[1]: expected a plugin path (a shared library file), got a list");
+            "t.yaml:5:7: node.plugins[1]: expected a plugin path (a shared library file) or a map {path: ..., "
+            "isolation: ...}, got a list");
   EXPECT_EQ(problem_of("node:\n  id: n1\n  plugins: [a.so, '']\n"),
-            "t.yaml:3:19: node.plugins[1]: expected a plugin path (a shared library file), got ''");
+            "t.yaml:3:19: node.plugins[1]: expected a plugin path (a shared library file) or a map {path: ..., "
+            "isolation: ...}, got ''");
   EXPECT_EQ(problem_of("node:\n  id: n1\n  plugins: [a.so, b.so, a.so]\n"),
             "t.yaml:3:25: node.plugins[2]: expected each plugin once, got 'a.so'");
   std::string many = "node:\n  id: n1\n  plugins:\n";
   for (size_t i = 0; i <= kPluginsMax; ++i) many += "    - lib" + std::to_string(i) + ".so\n";
   EXPECT_EQ(problem_of(many), "t.yaml:4:5: node.plugins: expected at most 64 plugins, got 65");
+}
+
+TEST(NodeConfig, APluginMayBeAMapThatRunsItInStepWorkerProcesses) {
+  const NodeConfig c = load_ok(
+      "node:\n"
+      "  id: n1\n"
+      "  plugins:\n"
+      "    - build/liba.so\n"
+      "    - {path: build/libb.so, isolation: process, workers: 8, frame_bytes_max: 4096, queue_max: 5}\n"
+      "    - {path: build/libc.so, isolation: process}\n"
+      "    - {path: build/libd.so, isolation: in_process}\n");
+  ASSERT_EQ(c.plugins.size(), 4u);
+  EXPECT_EQ(c.plugins[0].isolation, PluginIsolation::in_process);
+  EXPECT_EQ(c.plugins[1].path, "build/libb.so");
+  EXPECT_EQ(c.plugins[1].location, "t.yaml:5:7");
+  EXPECT_EQ(c.plugins[1].isolation, PluginIsolation::process);
+  EXPECT_EQ(c.plugins[1].workers, 8);
+  EXPECT_EQ(c.plugins[1].frame_bytes_max, 4096u);
+  EXPECT_EQ(c.plugins[1].queue_max, 5);
+  EXPECT_EQ(c.plugins[2].isolation, PluginIsolation::process);
+  EXPECT_EQ(c.plugins[2].workers, isolation::kWorkersDefault);
+  EXPECT_EQ(c.plugins[2].frame_bytes_max, isolation::kFrameBytesDefault);
+  EXPECT_EQ(c.plugins[3].isolation, PluginIsolation::in_process);
+}
+
+TEST(NodeConfig, BadIsolationSettingsNameTheirKey) {
+  const std::string head = "node:\n  id: n1\n  plugins:\n    - ";
+  EXPECT_EQ(problem_of(head + "{path: a.so, isolation: bogus}\n"),
+            "t.yaml:4:31: node.plugins[0].isolation: expected one of in_process, process, got 'bogus'");
+  EXPECT_EQ(problem_of(head + "{path: a.so, isolation: process, workers: 0}\n"),
+            "t.yaml:4:49: node.plugins[0].workers: expected an integer from 1 to 64, got '0'");
+  EXPECT_EQ(problem_of(head + "{path: a.so, isolation: process, workers: 65}\n"),
+            "t.yaml:4:49: node.plugins[0].workers: expected an integer from 1 to 64, got '65'");
+  EXPECT_EQ(problem_of(head + "{path: a.so, isolation: process, frame_bytes_max: 10}\n"),
+            "t.yaml:4:57: node.plugins[0].frame_bytes_max: expected an integer from 1024 to 1073741824, got '10'");
+  EXPECT_EQ(problem_of(head + "{path: a.so, workers: 2}\n"),
+            "t.yaml:4:29: node.plugins[0].workers: only with isolation: process (this plugin runs in the node's "
+            "process)");
+  EXPECT_EQ(problem_of(head + "{isolation: process}\n"),
+            "t.yaml:4:7: node.plugins[0].path: missing; expected a plugin path (a shared library file)");
+  EXPECT_NE(problem_of(head + "{path: a.so, isolation: process, worker: 2}\n")
+                .find("node.plugins[0].worker: unknown key; expected one of path, isolation, workers, frame_bytes_max, "
+                      "queue_max in node.plugins[0] (did you mean 'workers'?)"),
+            std::string::npos);
+  EXPECT_EQ(problem_of("node:\n  id: n1\n  plugins:\n    - a.so\n    - {path: a.so, isolation: process}\n"),
+            "t.yaml:5:7: node.plugins[1]: expected each plugin once, got a map");
 }
 
 // --- engine options -------------------------------------------------------------------------------

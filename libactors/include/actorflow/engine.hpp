@@ -79,6 +79,12 @@ struct EngineOptions {
   // after its final state is durable. It runs on an engine thread: it must return quickly, and
   // must not block nor call Engine methods that wait. For monitors and load drivers.
   std::function<void(const std::string& workflow_id, WorkflowStatus status)> on_workflow_ended;
+  // Called when a step (or compensation) attempt outlives its timeout, after the engine has
+  // recorded the timeout (a late answer of that attempt is ignored). It runs on an engine thread:
+  // it must return quickly and must not call Engine methods that wait. For hosts that run
+  // handlers elsewhere: the node's process isolation kills the worker process that runs it.
+  std::function<void(const std::string& workflow_id, const std::string& step_path, int attempt, bool compensation)>
+      on_step_timed_out;
 };
 
 struct StartResult {
@@ -104,6 +110,15 @@ class Engine {
   // Whether a handler (sync, async or remote) or a breaker is registered under the name.
   bool has_handler(const std::string& name) const;
   bool has_breaker(const std::string& service) const;
+  // What is registered here, for hosts that run a plugin's handlers elsewhere (the node's process
+  // isolation registers a plugin into an engine of its own, then reads it back): the names of
+  // the sync and async handlers (not remote ones), by name; the handler under `name`, null when
+  // there is none of that kind; the options a breaker was registered with, none when no breaker
+  // has that name.
+  std::vector<std::string> local_handler_names() const;
+  std::shared_ptr<const SyncHandler> find_sync_handler(const std::string& name) const;
+  std::shared_ptr<const AsyncHandler> find_async_handler(const std::string& name) const;
+  std::optional<BreakerOptions> breaker_options(const std::string& service) const;
   // Every registered workflow definition as (name, version), by name, then version.
   std::vector<std::pair<std::string, int>> definitions() const;
   // Validates fully (every problem reported, one per line) before accepting.

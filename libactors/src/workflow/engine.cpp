@@ -275,6 +275,30 @@ void Engine::register_breaker(const std::string& service, BreakerOptions options
   auto& slot = core_->breakers[service];
   if (slot) caf::anon_send_exit(slot, caf::exit_reason::user_shutdown);
   slot = breaker;
+  core_->breaker_options[service] = options;
+}
+
+std::vector<std::string> Engine::local_handler_names() const {
+  std::shared_lock lock(core_->registry_mutex);
+  std::set<std::string> names;
+  for (const auto& [name, handler] : core_->sync_handlers) names.insert(name);
+  for (const auto& [name, handler] : core_->async_handlers) names.insert(name);
+  return {names.begin(), names.end()};
+}
+
+std::shared_ptr<const SyncHandler> Engine::find_sync_handler(const std::string& name) const {
+  return core_->find_sync_handler(name);
+}
+
+std::shared_ptr<const AsyncHandler> Engine::find_async_handler(const std::string& name) const {
+  return core_->find_async_handler(name);
+}
+
+std::optional<BreakerOptions> Engine::breaker_options(const std::string& service) const {
+  std::shared_lock lock(core_->registry_mutex);
+  const auto it = core_->breaker_options.find(service);
+  if (it == core_->breaker_options.end()) return std::nullopt;
+  return it->second;
 }
 
 bool Engine::has_handler(const std::string& name) const {

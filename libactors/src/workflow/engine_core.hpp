@@ -57,6 +57,7 @@ struct Engine::Core : std::enable_shared_from_this<Engine::Core> {
   std::map<std::string, std::shared_ptr<const SyncHandler>> sync_handlers;
   std::map<std::string, std::shared_ptr<const AsyncHandler>> async_handlers;
   std::map<std::string, caf::actor> breakers;
+  std::map<std::string, BreakerOptions> breaker_options;  // what each of `breakers` was registered with
   std::map<std::string, std::map<int, std::shared_ptr<const WorkflowDefinition>>> definitions;
 
   // Held shared by everything that sends into the actor system from outside it (timers, async

@@ -416,6 +416,11 @@ void WorkflowRunner::on_timer(const std::string& path, uint64_t token, TimerKind
     record("step_timed_out", path, rec.status == StepStatus::compensating ? rec.compensation_attempts : rec.attempts,
            {}, {}, timeout_of(node).count(), error);
     core_.counters.step_timed_out(handler_label(node, rec.status == StepStatus::compensating));
+    if (core_.options.on_step_timed_out) {
+      const bool compensating = rec.status == StepStatus::compensating;
+      core_.options.on_step_timed_out(state_.id, path, compensating ? rec.compensation_attempts : rec.attempts,
+                                      compensating);
+    }
     if (rec.status == StepStatus::running) rec.outcome_unknown = true;
     on_step_done(path, token, StepOutcome::failure(error, true));
     return;
