@@ -1,25 +1,12 @@
 # Every dependency is a Debian package (scripts/install-deps.sh installs them).
 find_package(Threads REQUIRED)
 
-# CAF 0.17.6 ships no CMake config and no pkg-config file: find it by hand.
-find_path(CAF_INCLUDE_DIR caf/all.hpp REQUIRED)
-find_library(CAF_CORE_LIBRARY caf_core REQUIRED)
-find_library(CAF_IO_LIBRARY caf_io REQUIRED)
-find_library(CAF_OPENSSL_LIBRARY caf_openssl REQUIRED)  # Debian libcaf-openssl0.17 (mutual TLS between nodes)
-add_library(CAF::core UNKNOWN IMPORTED)
-set_target_properties(CAF::core PROPERTIES
-  IMPORTED_LOCATION "${CAF_CORE_LIBRARY}"
-  INTERFACE_INCLUDE_DIRECTORIES "${CAF_INCLUDE_DIR}"
-  INTERFACE_LINK_LIBRARIES Threads::Threads)
-add_library(CAF::io UNKNOWN IMPORTED)
-set_target_properties(CAF::io PROPERTIES
-  IMPORTED_LOCATION "${CAF_IO_LIBRARY}"
-  INTERFACE_LINK_LIBRARIES CAF::core)
 find_package(OpenSSL REQUIRED)
-add_library(CAF::openssl UNKNOWN IMPORTED)
-set_target_properties(CAF::openssl PROPERTIES
-  IMPORTED_LOCATION "${CAF_OPENSSL_LIBRARY}"
-  INTERFACE_LINK_LIBRARIES "CAF::io;OpenSSL::SSL")
+include(${CMAKE_CURRENT_LIST_DIR}/ActorflowCAF.cmake)
+if(ACTORFLOW_CAF_MISSING)
+  message(FATAL_ERROR "CAF 0.17 not found (${ACTORFLOW_CAF_MISSING}): install libcaf-dev and "
+                      "libcaf-openssl0.17 (scripts/install-deps.sh)")
+endif()
 
 find_package(spdlog REQUIRED)
 find_package(nlohmann_json REQUIRED)

@@ -5,6 +5,7 @@
 #include "prometheus_text.hpp"
 #include "query_params.hpp"
 #include "status_http.hpp"
+#include "version_info.hpp"
 
 #include <actorflow/bounded_parse.hpp>
 #include <actorflow/schedule_policy.hpp>
@@ -357,6 +358,7 @@ HttpReply HttpApi::handle(const std::string& method, const std::string& target, 
   if (route("GET", {"v1", "whoami"}))
     return HttpReply{200, Json{{"name", caller.name}, {"role", std::string(auth::to_string(caller.role))},
                                {"authenticated", caller.authenticated}}};
+  if (route("GET", {"v1", "version"})) return HttpReply{200, version_json()};
   if (route("GET", {"v1", "workflows"})) return list_workflows(engine_, target);
   if (route("GET", {"v1", "definitions"})) return list_definitions(engine_);
   if (route("POST", {"v1", "definitions"})) {

@@ -37,6 +37,8 @@
 //                                                   "at_ms","detail"}] when workflows were resumed here after
 //                                                   their process died while a step ran (the latest 16)
 //   GET    /v1/whoami                           -> {"name","role","authenticated"}: who the token says the caller is
+//   GET    /v1/version                          -> {"version","git_revision","build_type","store_kinds":[...],
+//                                                   "plugin_abi_version"} (version_info.hpp)
 //
 // With an authorizer (auth.tokens_file, nodes/auth/authorizer.hpp) every request is checked before
 // routing: 401/403/429 {"error","required_role"}; the role each route needs is in

@@ -1,5 +1,7 @@
 #include "prometheus_text.hpp"
 
+#include <actorflow/version.hpp>
+
 #include <cstdio>
 #include <sstream>
 
@@ -46,6 +48,8 @@ std::string label(const char* name, const std::string& value) { return std::stri
 
 std::string render_prometheus(const EngineMetrics& m, const std::string& node_id) {
   Writer w;
+  w.family("build_info", "gauge", "The Actorflow build serving these metrics (always 1).");
+  w.sample("build_info", label("version", version()) + "," + label("revision", git_revision()), "1");
   if (!node_id.empty()) {
     w.family("node_info", "gauge", "The node serving these metrics.");
     w.sample("node_info", label("node", node_id), "1");

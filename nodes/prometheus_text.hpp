@@ -1,6 +1,6 @@
 #pragma once
 // EngineMetrics in the Prometheus text exposition format (version 0.0.4), every family with its
-// HELP and TYPE lines, names prefixed "actorflow_".
+// HELP and TYPE lines, names prefixed "actorflow_"; actorflow_build_info{version,revision} first.
 #include <actorflow/metrics.hpp>
 
 #include <string>

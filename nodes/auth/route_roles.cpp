@@ -22,6 +22,7 @@ const Entry kRoutes[]{
     {"GET", {"healthz"}, "GET /healthz", Role::read, Id::none},
     {"GET", {"metrics"}, "GET /metrics", Role::read, Id::none},
     {"GET", {"v1", "whoami"}, "GET /v1/whoami", Role::read, Id::none},
+    {"GET", {"v1", "version"}, "GET /v1/version", Role::read, Id::none},
     {"GET", {"v1", "workflows"}, "GET /v1/workflows", Role::read, Id::none},
     {"GET", {"v1", "workflows", "{}"}, "GET /v1/workflows/{id}", Role::read, Id::workflow},
     {"GET", {"v1", "workflows", "{}", "history"}, "GET /v1/workflows/{id}/history", Role::read, Id::workflow},

@@ -4,6 +4,8 @@
 #include "commands.hpp"
 #include "progress.hpp"
 
+#include <actorflow/version.hpp>
+
 #include <CLI/CLI.hpp>
 
 #include <csignal>
@@ -69,7 +71,8 @@ int main(int argc, char** argv) {
   // message, not kill the CLI with SIGPIPE (OpenSSL writes with write(2)).
   std::signal(SIGPIPE, SIG_IGN);
   CLI::App app{"Drives a running Actorflow node through its HTTP API.", "actorflow"};
-  app.set_version_flag("--version", "actorflow 0.1.0");
+  app.set_version_flag("--version", std::string("actorflow ") + actorflow::version() + " (revision " +
+                                        actorflow::git_revision() + ", " + actorflow::build_type() + ")");
   app.fallthrough();  // global options may come after the subcommand too
   app.require_subcommand(1);
   app.footer(

@@ -4,7 +4,12 @@
 #include "plugin_loader.hpp"
 #include "shutdown_signals.hpp"
 
+#include <actorflow/plugin.hpp>
+#include <actorflow/version.hpp>
+
 #include <CLI/CLI.hpp>
+
+#include <string>
 
 int main(int argc, char** argv) {
   // A step worker of a plugin with isolation: process (nodes/isolation/step_worker.hpp): the node
@@ -17,6 +22,10 @@ int main(int argc, char** argv) {
   actorflow::node::NodeArgs args;
   CLI::App app{"actorflow-node: runs Actorflow workflows from YAML definitions, with handler plugins, "
                "behind an HTTP/JSON API. Stops on SIGTERM or SIGINT after draining."};
+  // Before --config, which is required: CLI11 answers --version without it.
+  app.set_version_flag("--version", std::string("actorflow-node ") + actorflow::version() + " (revision " +
+                                        actorflow::git_revision() + ", " + actorflow::build_type() +
+                                        ", plugin ABI " + std::to_string(actorflow::kPluginAbiVersion) + ")");
   app.add_option("--config", args.config_path, "the node config (YAML; config/node.yaml documents every key)")
       ->required();
   app.add_flag("--check", args.check_only,

@@ -16,6 +16,7 @@
 #include <actorflow/engine.hpp>
 #include <actorflow/logging.hpp>
 #include <actorflow/store.hpp>
+#include <actorflow/version.hpp>
 
 #include <algorithm>
 #include <csignal>
@@ -156,6 +157,8 @@ int serve(const NodeConfig& config, Loaded& loaded, Listener& listener, Security
   listener.start();
   Json started{{"event", "node_started"},
                {"node_id", config.node_id},
+               {"version", version()},
+               {"git_revision", git_revision()},
                {"store", config.store},
                {"listen", listener.bound_address()},
                {"plugins", plugin_paths(loaded.plugins)},

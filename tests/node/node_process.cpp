@@ -183,7 +183,7 @@ NodeProcess::NodeProcess(const NodeDir& dir, const NodeSetup& setup, const std::
   const std::string config = dir.write(config_name, setup.to_yaml());
   log_path_ = config + ".log";
   std::filesystem::remove(log_path_);
-  pid_ = spawn_logged(node_program(), {"--config", config}, log_path_, "");
+  pid_ = spawn_logged(setup.program.empty() ? node_program() : setup.program, {"--config", config}, log_path_, "");
   const auto deadline = Clock::now() + kStartLimit;
   while (Clock::now() < deadline) {
     if (const auto port = listening_port(log())) {

@@ -25,6 +25,7 @@ std::string example_workflows_dir();  // config/workflows of the source tree
 
 // What a node's config says; to_yaml() writes it.
 struct NodeSetup {
+  std::string program;  // the node program to start; empty: node_program() (the build's)
   std::string node_id = "test-node";
   std::string workflows_dir;              // required
   std::string store;                      // required: e.g. "sqlite:/tmp/.../node.db"

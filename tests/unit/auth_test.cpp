@@ -61,6 +61,9 @@ TEST(TokenFile, RefusesEachBadLineNamingItWithoutShowingTheToken) {
 
 TEST(RouteRoles, EachLevelOfRouteNeedsItsRole) {
   EXPECT_EQ(route_rule("GET", {"v1", "workflows"}).role, Role::read);
+  EXPECT_EQ(route_rule("GET", {"v1", "version"}).role, Role::read);
+  EXPECT_EQ(route_rule("GET", {"v1", "version"}).route, "GET /v1/version");  // in the table, not the fallback
+  EXPECT_EQ(route_rule("POST", {"v1", "version"}).role, Role::admin);
   EXPECT_EQ(route_rule("GET", {"v1", "workflows", "a/b", "history"}).workflow_id, "a/b");
   EXPECT_EQ(route_rule("POST", {"v1", "workflows"}).role, Role::operate);
   const RouteRule approve = route_rule("POST", {"v1", "workflows", "po-1", "signals", "manager_approval"});

@@ -3,7 +3,9 @@
 #include "http_api.hpp"
 
 #include <actorflow/engine.hpp>
+#include <actorflow/plugin.hpp>
 #include <actorflow/step_handler.hpp>
+#include <actorflow/version.hpp>
 #include <actorflow/workflow_definition.hpp>
 #include <actorflow/yaml_definition.hpp>
 
@@ -15,6 +17,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <regex>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -421,6 +424,30 @@ TEST_F(HttpApiTest, StatsBreakersAndMetricsDescribeTheEngine) {
                            "# TYPE actorflow_chaos_faults_injected_total counter",
                            "actorflow_chaos_faults_injected_total{kind=\"drop_reply\"} 0"})
     EXPECT_NE(text.find(line), std::string::npos) << "missing: " << line << "\n" << text;
+}
+
+TEST_F(HttpApiTest, VersionNamesTheBuildItsRevisionAndItsStoreKinds) {
+  auto reply = call("GET", "/v1/version");
+  ASSERT_EQ(reply.status, 200) << reply.body.dump();
+  EXPECT_EQ(reply.content_type, "application/json");
+  // The project's version (CMakeLists.txt) reached the generated header and the library.
+  EXPECT_EQ(reply.body["version"], ACTORFLOW_PROJECT_VERSION);
+  EXPECT_EQ(reply.body["version"], ACTORFLOW_VERSION);
+  EXPECT_EQ(std::string(version()), ACTORFLOW_VERSION);
+  const std::string revision = reply.body["git_revision"].get<std::string>();
+  EXPECT_TRUE(revision == "unknown" || std::regex_match(revision, std::regex("[0-9a-f]{12}"))) << revision;
+  EXPECT_EQ(reply.body["build_type"], ACTORFLOW_PROJECT_BUILD_TYPE);
+  EXPECT_EQ(reply.body["store_kinds"], (Json{"memory", "sqlite", "redis"}));
+  EXPECT_EQ(reply.body["plugin_abi_version"], kPluginAbiVersion);
+}
+
+TEST_F(HttpApiTest, MetricsNameTheBuild) {
+  auto metrics = client->Get("/metrics");
+  ASSERT_TRUE(metrics);
+  ASSERT_EQ(metrics->status, 200);
+  const std::string line = std::string("actorflow_build_info{version=\"") + ACTORFLOW_VERSION + "\",revision=\"" +
+                           git_revision() + "\"} 1\n";
+  EXPECT_NE(metrics->body.find("# TYPE actorflow_build_info gauge\n" + line), std::string::npos) << metrics->body;
 }
 
 TEST_F(HttpApiTest, WhileDrainingWritesAre503AndReadsGoOn) {

@@ -1,5 +1,6 @@
 #include <actorflow/coordination.hpp>
 #include <actorflow/store.hpp>
+#include <actorflow/store_kinds.hpp>
 
 #include <stdexcept>
 
@@ -38,6 +39,8 @@ std::shared_ptr<Store> open_store(const std::string& spec, const StoreSettings& 
   }
   throw std::invalid_argument("store '" + spec + "': expected memory, sqlite:<path> or redis:<host>:<port>[:<prefix>]");
 }
+
+std::vector<std::string> store_kinds() { return {"memory", "sqlite", "redis"}; }
 
 std::shared_ptr<Coordination> open_coordination(const std::string& spec) {
   if (auto redis = redis_options_of(spec)) return make_redis_coordination(*redis);

@@ -1,0 +1,12 @@
+#pragma once
+// The store kinds this build of the library opens (see open_store() in store.hpp), for reports of
+// what a build holds (GET /v1/version).
+#include <string>
+#include <vector>
+
+namespace actorflow {
+
+// The spec prefixes open_store() accepts, in a fixed order: "memory", "sqlite", "redis".
+std::vector<std::string> store_kinds();
+
+}  // namespace actorflow
