@@ -13,6 +13,7 @@
 #include <atomic>
 #include <stdexcept>
 #include <thread>
+#include <utility>
 
 using namespace actorflow;
 using namespace actorflow::testing;
@@ -84,8 +85,12 @@ TEST(Durability, AnEngineWhoseStoreAnotherEngineTookOverIsFencedAndWritesNothing
   const std::atomic<int>& second_calls = two.second_calls;
   ASSERT_TRUE(engine.start("two", "wf-1").status);
   ASSERT_TRUE(engine.start("two", "wf-2").status);
+  // The two steps are dispatched in either order.
   auto call_1 = first.await_call(1);
   auto call_2 = first.await_call(2);
+  if (call_1.workflow_id != "wf-1") std::swap(call_1, call_2);
+  ASSERT_EQ(call_1.workflow_id, "wf-1");
+  ASSERT_EQ(call_2.workflow_id, "wf-2");
   EXPECT_EQ(engine.fenced(), "");
 
   auto taken = store->load("wf-1");
