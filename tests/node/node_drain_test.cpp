@@ -2,6 +2,7 @@
 // meanwhile), the node exits 0, and a new node on the same SQLite store finishes every workflow:
 // nothing lost, no effect applied twice.
 #include "node_process.hpp"
+#include "sqlite_observer.hpp"
 
 #include <gtest/gtest.h>
 
@@ -22,13 +23,15 @@ constexpr int kWorkflows = 6;
 
 std::string order_id(int i) { return "drain-" + std::to_string(i); }
 
-// Polls (bounded) until some workflow's create_shipment step has been dispatched.
-bool wait_for_a_running_shipment(const NodeProcess& node) {
+// Polls (bounded) until some workflow's create_shipment handler runs: the example plugin records
+// each attempt in the ledger before it sleeps (read beside the node, which holds the file's lock).
+// A step only dispatched may still be queued at SIGTERM, and a drain starts no queued step.
+bool wait_for_a_running_shipment(const NodeDir& dir) {
+  const auto observer = open_sqlite_observer(dir.store_path());
   const auto deadline = SteadyClock::now() + 20s;
   while (SteadyClock::now() < deadline) {
     for (int i = 0; i < kWorkflows; ++i)
-      for (const auto& e : history(node, order_id(i)))
-        if (e.value("type", "") == "step_dispatched" && e.value("step", "") == "create_shipment") return true;
+      if (!observer->ledger_scan("attempt/" + order_id(i) + "/create_shipment").empty()) return true;
     std::this_thread::sleep_for(10ms);
   }
   return false;
@@ -70,7 +73,7 @@ TEST(NodeDrain, SigtermLetsRunningStepsFinishAndANewNodeFinishesTheRest) {
   {
     NodeProcess node(dir, setup);
     start_slow_sagas(node, 2'000);
-    ASSERT_TRUE(wait_for_a_running_shipment(node));
+    ASSERT_TRUE(wait_for_a_running_shipment(dir));
 
     const auto signalled = SteadyClock::now();
     node.signal_stop();
@@ -111,7 +114,7 @@ TEST(NodeDrain, StepsStillRunningAtTheDeadlineAreAbandonedAndRunOnceByTheNextNod
   {
     NodeProcess node(dir, setup);
     start_slow_sagas(node, 6'000);
-    ASSERT_TRUE(wait_for_a_running_shipment(node));
+    ASSERT_TRUE(wait_for_a_running_shipment(dir));
     const auto signalled = SteadyClock::now();
     EXPECT_EQ(node.stop(30s), 0) << node.log();
     // It does not wait for the 6 s steps.

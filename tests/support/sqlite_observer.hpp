@@ -4,13 +4,16 @@
 // first when missing, so that the view can open it before the child starts.
 #include <actorflow/store.hpp>
 
+#include <filesystem>
 #include <memory>
 #include <string>
 
 namespace actorflow::testing {
 
 inline std::shared_ptr<Store> open_sqlite_observer(const std::string& path) {
-  make_sqlite_store(path);  // creates the schema; its lock is released as it goes
+  // Creates the schema when the file is not there yet (its lock is released as it goes); a file
+  // that exists may be held by its writer already.
+  if (!std::filesystem::exists(path)) make_sqlite_store(path);
   SqliteOptions options;
   options.read_only = true;
   return make_sqlite_store(path, options);
