@@ -12,11 +12,25 @@ set_target_properties(actorflow_actors PROPERTIES EXPORT_NAME actors)
 set_target_properties(actorflow_testing PROPERTIES EXPORT_NAME testing)
 set_target_properties(actorflow_plugin_api PROPERTIES EXPORT_NAME plugin_api)
 
-# actorflow_proto is private to the engine; installed because a static engine needs it to link.
-install(TARGETS actorflow_version actorflow_core actorflow_proto actorflow_actors actorflow_testing
-                actorflow_plugin_api
+# BUILD_SHARED_LIBS: actorflow::actors and actorflow::testing are the shared libraries
+# (cmake/SharedLibraries.cmake), which hold everything the engine needs of its own. Else the
+# static archives, with actorflow_proto: private to the engine, installed because a static engine
+# needs it to link.
+if(BUILD_SHARED_LIBS)
+  set_target_properties(actorflow_actors_shared PROPERTIES EXPORT_NAME actors)
+  set_target_properties(actorflow_testing_shared PROPERTIES EXPORT_NAME testing)
+  set(ACTORFLOW_INSTALLED_LIBRARIES actorflow_actors_shared actorflow_testing_shared)
+  set(ACTORFLOW_SHARED TRUE)
+  set(ACTORFLOW_PC_LIBS "-L\${libdir} -lactorflow_actors")
+else()
+  set(ACTORFLOW_INSTALLED_LIBRARIES actorflow_version actorflow_core actorflow_proto actorflow_actors actorflow_testing)
+  set(ACTORFLOW_SHARED FALSE)
+  set(ACTORFLOW_PC_LIBS "-L\${libdir} -lactorflow_actors -lactorflow_proto -lactorflow_core -lactorflow_version -lcaf_openssl -lcaf_io -lcaf_core -lyaml-cpp -lsqlite3 -lprotobuf -lhiredis -lssl -lcrypto -pthread")
+endif()
+install(TARGETS ${ACTORFLOW_INSTALLED_LIBRARIES} actorflow_plugin_api
         EXPORT actorflowTargets
-        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT development)
+        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT development
+        LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT runtime NAMELINK_COMPONENT development)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/libactors/include/actorflow ${ACTORFLOW_GENERATED_INCLUDE_DIR}/actorflow
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} COMPONENT development)
 install(TARGETS actorflow-node actorflow RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT runtime)
@@ -42,7 +56,7 @@ install(FILES ${PROJECT_BINARY_DIR}/actorflow.pc DESTINATION ${CMAKE_INSTALL_LIB
 # `cmake --install --strip` (and the Debian package) drop the static libraries' debug info too;
 # strip -g keeps every symbol a link needs. CMake itself strips only the programs.
 install(CODE "
-  if(CMAKE_INSTALL_DO_STRIP)
+  if(CMAKE_INSTALL_DO_STRIP AND NOT ${ACTORFLOW_SHARED})
     foreach(library actorflow_version actorflow_core actorflow_proto actorflow_actors actorflow_testing)
       execute_process(COMMAND \"${CMAKE_STRIP}\" -g
                       \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_LIBDIR}/lib\${library}.a\"

@@ -5,7 +5,7 @@
 // started with while new starts take the newest.
 #include "http_api.hpp"
 
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>
 
 #include <string>
 

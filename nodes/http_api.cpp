@@ -10,6 +10,7 @@
 #include <actorflow/bounded_parse.hpp>
 #include <actorflow/schedule_policy.hpp>
 #include <actorflow/store.hpp>
+#include <actorflow/workflow_info.hpp>
 #include <actorflow/workflow_status.hpp>
 
 #include <httplib.h>

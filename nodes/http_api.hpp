@@ -61,7 +61,7 @@
 // segments and the route does not match (404).
 #include "auth/authorizer.hpp"
 
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>
 #include <actorflow/json.hpp>
 #include <actorflow/limits.hpp>
 

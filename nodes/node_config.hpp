@@ -7,7 +7,7 @@
 // so a node refuses to start on an unknown key or a bad value instead of running with a guess.
 #include <actorflow/chaos.hpp>
 #include <actorflow/clock.hpp>
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>
 #include <actorflow/error_strategy.hpp>
 #include <actorflow/limits.hpp>
 

@@ -5,7 +5,7 @@
 // Exit status: 0 when every order ended as the scenario expects, 1 otherwise, 2 setup failed.
 #include "purchase_order.hpp"
 
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>
 #include <actorflow/logging.hpp>
 #include <actorflow/virtual_clock.hpp>
 

@@ -2,7 +2,7 @@
 // The approval chain: a purchase order above a threshold needs a manager's approval. If the
 // manager has not answered in 48 h the director is told and has 24 more hours; a rejection or no
 // answer at all cancels the order (the budget hold is released by compensation).
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>
 #include <actorflow/workflow_definition.hpp>
 
 #include <map>

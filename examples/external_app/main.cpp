@@ -2,9 +2,8 @@
 // or "sqlite:<path>") and prints what it made. Exit 0 when the workflow completed, 1 otherwise.
 #include "greeting.hpp"
 
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>  // the engine and every type its API passes
 #include <actorflow/version.hpp>
-#include <actorflow/workflow_definition.hpp>
 
 #include <iostream>
 #include <string>

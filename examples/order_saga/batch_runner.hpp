@@ -2,7 +2,7 @@
 // Runs a batch of orders through the saga and waits for every one to end.
 #include "order_saga/order.hpp"
 
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>
 
 #include <chrono>
 #include <ostream>

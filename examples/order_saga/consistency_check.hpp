@@ -9,6 +9,7 @@
 // stock - units reserved and not released == stock now; no effects for orders nobody started.
 #include "order_saga/order_services.hpp"
 
+#include <actorflow/workflow_info.hpp>
 #include <actorflow/workflow_status.hpp>
 
 #include <string>

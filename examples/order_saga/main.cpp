@@ -13,7 +13,7 @@
 #include "order_saga/order_services.hpp"
 #include "order_saga/order_workflow.hpp"
 
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>
 #include <actorflow/logging.hpp>
 #include <actorflow/store.hpp>
 

@@ -4,7 +4,7 @@
 #include "order_saga/order_services.hpp"
 
 #include <actorflow/circuit_breaker.hpp>
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>
 #include <actorflow/workflow_definition.hpp>
 
 #include <string_view>

@@ -1,5 +1,9 @@
 #include "example_handlers.hpp"
 
+#include <actorflow/circuit_breaker.hpp>
+#include <actorflow/json.hpp>
+#include <actorflow/step_handler.hpp>
+
 #include <string>
 
 namespace order_saga_plugin {

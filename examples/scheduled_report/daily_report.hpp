@@ -1,7 +1,7 @@
 #pragma once
 // The daily report workflow: gather the day's figures, render the report, deliver it as a file.
 // A cron schedule starts it; the fire time (input `schedule.fire_utc`) names the day reported on.
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>
 
 #include <filesystem>
 #include <string>

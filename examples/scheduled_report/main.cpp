@@ -12,7 +12,7 @@
 // 1 when one was not, 2 when the setup failed.
 #include "daily_report.hpp"
 
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>
 #include <actorflow/logging.hpp>
 #include <actorflow/virtual_clock.hpp>
 

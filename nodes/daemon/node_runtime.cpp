@@ -13,7 +13,7 @@
 #include "workflow_registration.hpp"
 
 #include <actorflow/bounded_parse.hpp>
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>
 #include <actorflow/logging.hpp>
 #include <actorflow/store.hpp>
 #include <actorflow/version.hpp>

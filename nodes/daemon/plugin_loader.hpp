@@ -7,7 +7,7 @@
 
 #include "isolation/isolated_plugins.hpp"
 
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>
 
 #include <memory>
 #include <optional>

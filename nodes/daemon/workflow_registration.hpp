@@ -1,7 +1,7 @@
 #pragma once
 // The node's workflow definitions: every YAML file of node.workflows_dir, checked against the
 // handlers and breakers the plugins registered, then registered with the engine.
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>
 
 #include <string>
 #include <vector>

@@ -11,7 +11,7 @@
 //     load (a refused frame, exit code 2);
 //   - serves jobs one at a time until the node closes the channel (exit 0); StepContext::once goes
 //     to the node's ledger (ledger_proxy_store.hpp). A malformed frame from the node: exit 3.
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>
 
 #include <functional>
 #include <optional>

@@ -15,7 +15,7 @@
 #include "isolation_limits.hpp"
 #include "worker_protocol.hpp"
 
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>
 #include <actorflow/step_handler.hpp>
 #include <actorflow/store.hpp>
 

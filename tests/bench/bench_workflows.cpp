@@ -10,7 +10,7 @@
 #include "saga_load.hpp"
 #include "store_under_test.hpp"
 
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>
 #include <actorflow/logging.hpp>
 
 #include <caf/actor_system_config.hpp>

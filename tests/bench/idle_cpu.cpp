@@ -6,7 +6,7 @@
 #include "child_process.hpp"
 #include "temp_dir.hpp"
 
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>
 
 #include <signal.h>
 #include <unistd.h>

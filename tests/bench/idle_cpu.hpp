@@ -1,7 +1,7 @@
 #pragma once
 // CPU used while nothing happens: by an Engine in this process (after it ran some workflows) and,
 // when a program is given, by an actorflow-node with no workflows to run, over the same window.
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>
 
 #include <chrono>
 #include <string>

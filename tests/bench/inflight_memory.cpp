@@ -2,7 +2,7 @@
 
 #include "process_stats.hpp"
 
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>
 
 #include <unistd.h>
 

@@ -7,7 +7,7 @@
 // second and microseconds a step for each, and the difference per step.
 #include "worker_pool.hpp"
 
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>
 #include <actorflow/logging.hpp>
 
 #include <CLI/CLI.hpp>

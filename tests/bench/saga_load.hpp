@@ -6,7 +6,7 @@
 #include "counting_store.hpp"
 #include "latency.hpp"
 
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>
 
 #include <sys/types.h>
 

@@ -4,7 +4,7 @@
 // usage: bench_waiting_memory [--workflows N] [--store sqlite:<path>] [--passivate-after-ms M]
 #include "process_stats.hpp"
 
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>
 #include <actorflow/logging.hpp>
 
 #include <CLI/CLI.hpp>

@@ -5,7 +5,7 @@
 #include "http_api.hpp"
 #include "temp_dir.hpp"
 
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>
 #include <actorflow/schedule.hpp>
 #include <actorflow/step_handler.hpp>
 #include <actorflow/workflow_definition.hpp>

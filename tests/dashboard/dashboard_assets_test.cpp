@@ -4,7 +4,7 @@
 #include "dashboard.hpp"
 #include "dashboard_server.hpp"
 
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>
 
 #include <gtest/gtest.h>
 #include <httplib.h>

@@ -8,7 +8,7 @@
 #include "headless_chromium.hpp"
 #include "temp_dir.hpp"
 
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>
 #include <actorflow/logging.hpp>
 #include <actorflow/step_handler.hpp>
 #include <actorflow/workflow_definition.hpp>

@@ -5,7 +5,7 @@
 #include "dom_text.hpp"
 #include "headless_chromium.hpp"
 
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>
 #include <actorflow/logging.hpp>
 #include <actorflow/step_handler.hpp>
 #include <actorflow/workflow_definition.hpp>

@@ -2,7 +2,7 @@
 
 #include "node_process.hpp"
 
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>
 #include <actorflow/json.hpp>
 
 #include <set>

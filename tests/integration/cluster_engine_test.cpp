@@ -6,7 +6,7 @@
 #include "raw_redis.hpp"
 #include "redis_server.hpp"
 
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>
 #include <actorflow/shard.hpp>
 
 #include <gtest/gtest.h>

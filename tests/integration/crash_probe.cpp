@@ -3,7 +3,7 @@
 // "call/<key>/<pid>/<attempt>" and its effect once, through the idempotency ledger.
 // Exits 0 when every workflow completed, 1 otherwise, 2 on bad usage.
 // usage: crash_probe <store spec, see open_store> <workflows> <step_delay_ms>
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>
 
 #include <chrono>
 #include <cstdio>

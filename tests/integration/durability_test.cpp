@@ -5,7 +5,7 @@
 #include "store_writes.hpp"
 #include "temp_dir.hpp"
 
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>
 #include <actorflow/virtual_clock.hpp>
 
 #include <gtest/gtest.h>

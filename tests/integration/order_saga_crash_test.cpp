@@ -8,7 +8,7 @@
 #include "sqlite_observer.hpp"
 #include "temp_dir.hpp"
 
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>
 
 #include <gtest/gtest.h>
 

@@ -11,7 +11,7 @@
 #include "temp_dir.hpp"
 
 #include <actorflow/cron.hpp>
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>
 
 #include <gtest/gtest.h>
 

@@ -7,7 +7,7 @@
 //   settle: then waits until no workflow is live (advancing the clock to retry backoffs) and exits 0.
 // Exits 1 when something did not happen in time, 2 on bad usage or a failed setup.
 // usage: schedule_probe <store spec> <clock start ms> <all|once|skip> <fire|settle>
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>
 #include <actorflow/virtual_clock.hpp>
 
 #include <chrono>

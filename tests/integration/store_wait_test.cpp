@@ -5,7 +5,7 @@
 // start finds it.
 #include "temp_dir.hpp"
 
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>
 
 #include <gtest/gtest.h>
 

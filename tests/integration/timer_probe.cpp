@@ -4,7 +4,7 @@
 // when it ran, once, in the ledger under "ring/<workflow id>".
 // Exits 0 when every workflow completed, 1 otherwise, 2 on bad usage.
 // usage: timer_probe <store spec> <workflows> <sleep_ms> <passivate_after_ms>
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>
 
 #include <iostream>
 

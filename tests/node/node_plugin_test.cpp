@@ -3,6 +3,8 @@
 // config line and the plugin's path; good plugins load side by side and see their context.
 #include "node_process.hpp"
 
+#include <actorflow/plugin.hpp>
+
 #include <gtest/gtest.h>
 
 #include <dlfcn.h>
@@ -77,7 +79,8 @@ TEST(NodePlugins, APluginBuiltForAnotherAbiIsRefused) {
   const ProgramRun run = run_with_plugins(dir, {ABI_MISMATCH_PLUGIN}, /*check=*/true);
   EXPECT_EQ(run.exit_code, 2) << run.output;
   EXPECT_TRUE(contains(run.output, plugin_problem(dir, 0, ABI_MISMATCH_PLUGIN) +
-                                       "built for plugin ABI version 2, this node has version 1"))
+                                       "built for plugin ABI version " + std::to_string(actorflow::kPluginAbiVersion + 1) +
+                                       ", this node has version " + std::to_string(actorflow::kPluginAbiVersion)))
       << run.output;
 }
 

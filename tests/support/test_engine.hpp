@@ -1,6 +1,6 @@
 #pragma once
 // An engine on a virtual clock, and helpers to drive a workflow to its end in virtual time.
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>
 #include <actorflow/virtual_clock.hpp>
 
 #include <chrono>

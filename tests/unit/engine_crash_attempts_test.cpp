@@ -5,7 +5,7 @@
 #include "async_probe.hpp"
 #include "test_engine.hpp"
 
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>
 #include <actorflow/workflow_definition.hpp>
 
 #include <gtest/gtest.h>

@@ -1,6 +1,6 @@
 // What a host that runs a plugin's handlers elsewhere reads back from an Engine (the node's process
 // isolation): the handlers and breakers registered, and the step timeouts it is told about.
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>
 
 #include <gtest/gtest.h>
 

@@ -2,7 +2,7 @@
 // port) serving an Engine on a memory store and the real clock, called with httplib::Client.
 #include "http_api.hpp"
 
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>
 #include <actorflow/plugin.hpp>
 #include <actorflow/step_handler.hpp>
 #include <actorflow/version.hpp>

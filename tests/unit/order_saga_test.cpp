@@ -6,7 +6,7 @@
 #include "order_saga/order_services.hpp"
 #include "order_saga/order_workflow.hpp"
 
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>
 #include <actorflow/step_handler.hpp>
 #include <actorflow/store.hpp>
 #include <actorflow/virtual_clock.hpp>

@@ -1,5 +1,5 @@
-#include <actorflow/atoms.hpp>
-#include <actorflow/supervisor.hpp>
+#include <actorflow/actors/atoms.hpp>
+#include <actorflow/actors/supervisor.hpp>
 #include <actorflow/virtual_clock.hpp>
 
 #include <caf/all.hpp>

@@ -3,13 +3,14 @@
 // our walks over their values recurse) one stack frame a nesting level: text nested 100,000 deep
 // would overflow the stack. So every JSON and YAML text is first scanned without recursion and
 // refused when it nests deeper than the limit, before the parser sees it. Thread-safe.
+#include <actorflow/export.hpp>
 #include <actorflow/json.hpp>
 #include <actorflow/status.hpp>
 
 #include <cstddef>
 #include <string_view>
 
-namespace actorflow {
+namespace ACTORFLOW_API actorflow {
 
 // The process-wide JSON depth limit (limits::kJsonDepthMax unless set; the node sets it from
 // limits.json_depth_max before it creates its engine). Every parse below uses it by default.

@@ -9,6 +9,7 @@
 //
 // Each injected fault is recorded in the workflow's history as `chaos_injected` (when the attempt
 // is dispatched, with what will happen) and counted by kind in Engine::metrics().
+#include <actorflow/export.hpp>
 #include <actorflow/clock.hpp>
 
 #include <array>
@@ -20,7 +21,7 @@
 #include <utility>
 #include <vector>
 
-namespace actorflow {
+namespace ACTORFLOW_API actorflow {
 
 enum class ChaosKind {
   fail,        // the call fails before the handler runs (no effect); retryable unless said otherwise

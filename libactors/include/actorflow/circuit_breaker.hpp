@@ -3,10 +3,8 @@
 // sliding window; `failures_threshold` failures inside `window` open it. Open: calls fail fast
 // until `reset_timeout` has passed, then it is half-open. Half-open: at most `half_open_trials_max`
 // trial calls pass; that many successes close it, any failure opens it again.
+#include <actorflow/export.hpp>
 #include <actorflow/clock.hpp>
-
-#include <caf/allowed_unsafe_message_type.hpp>
-#include <caf/fwd.hpp>
 
 #include <cstdint>
 #include <deque>
@@ -14,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-namespace actorflow {
+namespace ACTORFLOW_API actorflow {
 
 struct BreakerOptions {
   int failures_threshold = 5;
@@ -53,15 +51,4 @@ class CircuitBreaker {
   int trial_successes_ = 0;
 };
 
-// Spawns the breaker actor for `service`. It answers:
-//   (acquire_atom)             -> BreakerPermit
-//   (record_atom, bool success)
-//   (state_atom)               -> BreakerState
-// and logs every state change.
-caf::actor spawn_circuit_breaker(caf::actor_system& system, std::string service,
-                                 BreakerOptions options, std::shared_ptr<Clock> clock);
-
 }  // namespace actorflow
-
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorflow::BreakerPermit)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actorflow::BreakerState)

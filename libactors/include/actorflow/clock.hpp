@@ -1,13 +1,14 @@
 #pragma once
 // Time as a seam: the engine reads time and schedules timers only through a Clock, so tests can
 // swap the real clock for a VirtualClock that advances instantly.
+#include <actorflow/export.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
 
-namespace actorflow {
+namespace ACTORFLOW_API actorflow {
 
 using Millis = std::chrono::milliseconds;
 using TimerId = uint64_t;

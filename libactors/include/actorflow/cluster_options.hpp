@@ -2,6 +2,7 @@
 // How an Engine takes part in a cluster: nodes that share one store (Redis) and split the
 // workflows between them by shard. Each node owns the shards whose leases it holds; it runs their
 // workflows, and forwards calls for other shards to their owners through CAF's middleman.
+#include <actorflow/export.hpp>
 #include <actorflow/clock.hpp>
 #include <actorflow/coordination.hpp>
 
@@ -11,7 +12,7 @@
 #include <string>
 #include <vector>
 
-namespace actorflow {
+namespace ACTORFLOW_API actorflow {
 
 // Mutual TLS between the nodes (PEM files). Set all three or none. Each node presents cert_file
 // (with key_file) and accepts a peer only if its certificate is signed by ca_file, both on the

@@ -2,12 +2,13 @@
 // What a cluster node's transport security needs checked before it starts: the TLS key files
 // (ClusterTls) and whether its gateway may listen in plaintext. docs/ARCHITECTURE.md, "Cluster
 // transport security", describes the model.
+#include <actorflow/export.hpp>
 #include <actorflow/cluster_options.hpp>
 
 #include <optional>
 #include <string>
 
-namespace actorflow {
+namespace ACTORFLOW_API actorflow {
 
 // A problem of one of the files: which field ("cert_file", "key_file" or "ca_file") and what.
 struct ClusterTlsProblem {

@@ -8,6 +8,7 @@
 // Times are the server's: a lease or a heartbeat expires by the store's clock, not a node's.
 // Implementations are thread-safe; every call blocks on the store and throws StoreUnavailable
 // when it cannot be reached.
+#include <actorflow/export.hpp>
 #include <actorflow/clock.hpp>
 #include <actorflow/store.hpp>
 
@@ -17,7 +18,7 @@
 #include <string>
 #include <vector>
 
-namespace actorflow {
+namespace ACTORFLOW_API actorflow {
 
 // What a node publishes about itself while it is a member.
 struct NodeRecord {

@@ -1,5 +1,6 @@
 #pragma once
 // A cron expression: when a schedule fires. Five fields, times in UTC, fires on whole minutes.
+#include <actorflow/export.hpp>
 #include <actorflow/status.hpp>
 
 #include <cstddef>
@@ -9,7 +10,7 @@
 #include <string_view>
 #include <variant>
 
-namespace actorflow {
+namespace ACTORFLOW_API actorflow {
 
 class CronExpression {
  public:

@@ -3,29 +3,39 @@
 // queries. Each workflow instance runs as an actor under a workflow supervisor; step handlers run
 // on step-worker actors. All member functions are thread-safe and may block briefly; none may be
 // called from inside a step handler of the same engine except start/query/history.
+// Types that only pass through the engine's API are declared here and defined in their headers
+// (actorflow/actorflow.hpp includes them all), so that this header stays cheap to include.
+#include <actorflow/export.hpp>
 #include <actorflow/chaos.hpp>
-#include <actorflow/circuit_breaker.hpp>
 #include <actorflow/clock.hpp>
 #include <actorflow/cluster_options.hpp>
 #include <actorflow/error_strategy.hpp>
-#include <actorflow/history_event.hpp>
-#include <actorflow/json.hpp>
-#include <actorflow/metrics.hpp>
+#include <actorflow/handler_types.hpp>
+#include <actorflow/json_fwd.hpp>
 #include <actorflow/retry_policy.hpp>
-#include <actorflow/schedule.hpp>
 #include <actorflow/status.hpp>
-#include <actorflow/step_handler.hpp>
 #include <actorflow/store.hpp>
-#include <actorflow/workflow_definition.hpp>
 #include <actorflow/workflow_status.hpp>
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
-namespace actorflow {
+namespace ACTORFLOW_API actorflow {
+
+struct BreakerOptions;               // actorflow/circuit_breaker.hpp
+enum class BreakerState : uint8_t;   // actorflow/circuit_breaker.hpp
+struct CrashRecovery;                // actorflow/metrics.hpp
+struct EngineMetrics;                // actorflow/metrics.hpp
+struct HistoryEvent;                 // actorflow/history_event.hpp
+struct ScheduleInfo;                 // actorflow/schedule.hpp
+struct ScheduleSpec;                 // actorflow/schedule.hpp
+struct WorkflowDefinition;           // actorflow/workflow_definition.hpp
+struct WorkflowInfo;                 // actorflow/workflow_info.hpp
 
 struct EngineOptions {
   std::shared_ptr<Clock> clock;            // default: the real clock
@@ -127,7 +137,9 @@ class Engine {
   // Starts `definition` as workflow `workflow_id` with `input` as its data. Idempotent on the id.
   // On a cluster node the start is made by the owner of the workflow's shard (forwarded to it,
   // waiting for one while the shard moves, up to ClusterOptions::route_timeout).
-  StartResult start(const std::string& definition, const std::string& workflow_id, Json input = Json::object());
+  // (Without `input`: an empty object.)
+  StartResult start(const std::string& definition, const std::string& workflow_id, Json input);
+  StartResult start(const std::string& definition, const std::string& workflow_id);
   // As start, but returns at once: `done` is called once with the result, when the start is
   // durable or refused, on an engine thread (so it must return quickly and not block). Many
   // starts in flight share the store's commits: this is how one caller starts thousands a second.
@@ -145,7 +157,9 @@ class Engine {
   // Sends signal `name` with `payload` to the workflow. It is stored in the workflow's inbox before
   // this returns, and taken by the first wait for `name` (now or when the workflow gets there).
   // Errors: no such workflow, the workflow has ended, or its definition waits for no such signal.
-  Status signal(const std::string& workflow_id, const std::string& name, Json payload = Json::object());
+  // (Without `payload`: an empty object.)
+  Status signal(const std::string& workflow_id, const std::string& name, Json payload);
+  Status signal(const std::string& workflow_id, const std::string& name);
 
   // Cancels the workflow: nothing new starts, running steps finish, completed steps are
   // compensated (newest first); it ends compensated with error "cancelled by <by>: <reason>".
@@ -247,7 +261,7 @@ class Engine {
   Clock& clock() const;
   Store& store() const;
 
-  struct Core;  // shared with the actors; defined in src/
+  struct ACTORFLOW_INTERNAL Core;  // shared with the actors; defined in src/, not exported
 
  private:
   std::shared_ptr<Core> core_;

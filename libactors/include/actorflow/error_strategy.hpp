@@ -1,10 +1,11 @@
 #pragma once
 // What a workflow does when a step fails for good.
+#include <actorflow/export.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 
-namespace actorflow {
+namespace ACTORFLOW_API actorflow {
 
 enum class ErrorStrategy {
   retry,                  // retry per the retry policy, then the workflow fails (no compensation)

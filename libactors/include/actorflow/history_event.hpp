@@ -1,11 +1,12 @@
 #pragma once
 // One entry of a workflow's history: every state transition, in order.
+#include <actorflow/export.hpp>
 #include <actorflow/json.hpp>
 
 #include <cstdint>
 #include <string>
 
-namespace actorflow {
+namespace ACTORFLOW_API actorflow {
 
 struct HistoryEvent {
   uint64_t seq = 0;           // 1, 2, ... per workflow

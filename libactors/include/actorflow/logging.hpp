@@ -1,13 +1,14 @@
 #pragma once
 // The engine's structured log: one JSON object per line on stderr, logger name "actorflow".
 // Its level comes from ACTORFLOW_LOG_LEVEL (trace, debug, info, warn, error, off; default info).
+#include <actorflow/export.hpp>
 #include <actorflow/json.hpp>
 
 #include <spdlog/logger.h>
 
 #include <memory>
 
-namespace actorflow {
+namespace ACTORFLOW_API actorflow {
 
 std::shared_ptr<spdlog::logger> logger();
 

@@ -1,6 +1,7 @@
 #pragma once
 // What an engine counts about itself, for /metrics (Prometheus) and dashboards. Counters start at
 // zero with the engine; workflows by status come from the store, so they cover every process.
+#include <actorflow/export.hpp>
 #include <actorflow/chaos.hpp>
 #include <actorflow/circuit_breaker.hpp>
 #include <actorflow/workflow_status.hpp>
@@ -12,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-namespace actorflow {
+namespace ACTORFLOW_API actorflow {
 
 // Step durations, from dispatch to result, in fixed buckets (milliseconds, upper bounds).
 struct LatencyHistogram {

@@ -5,11 +5,12 @@
 //   names (definition names, step and node names, signal names, schedule ids):
 //     [A-Za-z0-9_.-], 1..128 bytes, not starting with '.'
 //   workflow ids: printable (no byte below 0x20, no 0x7f), 1..256 bytes
+#include <actorflow/export.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 
-namespace actorflow {
+namespace ACTORFLOW_API actorflow {
 
 // "<what> '<name>' ..." naming the grammar, or nothing when `name` follows it. `what` says what
 // the name is ("step name", "signal name", ...). A long name is shown cut to its first 64 bytes.

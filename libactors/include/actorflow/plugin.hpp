@@ -24,13 +24,17 @@
 // or recovered. It may throw: the node then refuses to start and names the plugin and the error.
 // Handlers run on step-worker threads, so what they share must be thread-safe. A plugin stays
 // loaded until the process exits (the engine holds its handlers).
+#include <actorflow/export.hpp>
+#include <actorflow/circuit_breaker.hpp>
 #include <actorflow/engine.hpp>
+#include <actorflow/json.hpp>
+#include <actorflow/step_handler.hpp>
 
 #include <string>
 
-namespace actorflow {
+namespace ACTORFLOW_API actorflow {
 
-inline constexpr int kPluginAbiVersion = 1;
+inline constexpr int kPluginAbiVersion = 2;
 
 // What the node tells a plugin about where it runs.
 struct PluginContext {

@@ -21,6 +21,7 @@
 // until a later write records its workflow started, and a restarted engine starts every pending
 // fire again before anything else (the derived workflow id makes that idempotent). So a kill -9
 // at any point neither loses a fire nor starts one twice; only the policies drop fires.
+#include <actorflow/export.hpp>
 #include <actorflow/limits.hpp>
 #include <actorflow/json.hpp>
 #include <actorflow/schedule_policy.hpp>
@@ -29,7 +30,7 @@
 #include <cstdint>
 #include <string>
 
-namespace actorflow {
+namespace ACTORFLOW_API actorflow {
 
 // Limits, named in the errors they cause.
 inline constexpr size_t kScheduleIdBytesMax = limits::kNameBytesMax;  // + "@<ms>" stays a valid workflow id

@@ -2,6 +2,7 @@
 // What a cron schedule does when a fire comes while the previous run still runs (overlap), and
 // which fires it makes up for after the engine was down (catch-up). Pure decisions: the engine
 // acts on them.
+#include <actorflow/export.hpp>
 #include <actorflow/cron.hpp>
 #include <actorflow/status.hpp>
 
@@ -11,7 +12,7 @@
 #include <variant>
 #include <vector>
 
-namespace actorflow {
+namespace ACTORFLOW_API actorflow {
 
 enum class OverlapPolicy {
   skip,        // a fire while the previous run still runs is dropped

@@ -1,11 +1,12 @@
 #pragma once
 // Shards: a cluster splits workflows into a fixed number of shards by a hash of the workflow id;
 // each shard has one owner node at a time (a lease in the store, see coordination.hpp).
+#include <actorflow/export.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
 
-namespace actorflow {
+namespace ACTORFLOW_API actorflow {
 
 // The shard of `workflow_id` among `shards` (> 0): FNV-1a of the id, so every node, every
 // version and every platform agrees.

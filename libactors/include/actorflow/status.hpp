@@ -1,12 +1,13 @@
 #pragma once
 // Errors are values: a Status is ok, or carries a code (what kind of failure, for callers to
 // branch on) and a message naming what failed (for people). Never branch on the message.
+#include <actorflow/export.hpp>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
-namespace actorflow {
+namespace ACTORFLOW_API actorflow {
 
 enum class StatusCode {
   ok,

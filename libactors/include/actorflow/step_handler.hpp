@@ -12,13 +12,15 @@
 //  - An async handler must not block for long: it starts the work and calls `complete` exactly
 //    once, from any thread, whenever the work ends. It is started on a step-worker thread; if it
 //    throws while starting, the step fails as if a sync handler had thrown.
+#include <actorflow/export.hpp>
+#include <actorflow/handler_types.hpp>
 #include <actorflow/json.hpp>
 
 #include <functional>
 #include <stdexcept>
 #include <string>
 
-namespace actorflow {
+namespace ACTORFLOW_API actorflow {
 
 class Store;
 
@@ -75,9 +77,5 @@ struct StepOutcome {
     return {false, Json(), std::move(error), retryable};
   }
 };
-
-using SyncHandler = std::function<Json(const StepContext&)>;
-using CompleteFn = std::function<void(StepOutcome)>;
-using AsyncHandler = std::function<void(const StepContext&, CompleteFn complete)>;
 
 }  // namespace actorflow

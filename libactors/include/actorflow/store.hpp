@@ -3,6 +3,7 @@
 // epoch, its history (encoded events, in order) and whether it is live (not terminal). Plus
 // dead-letter entries and an idempotency ledger. Implementations are thread-safe; reads may run on
 // any thread, commits come from one store-writer thread at a time.
+#include <actorflow/export.hpp>
 #include <actorflow/status.hpp>
 #include <actorflow/workflow_status.hpp>
 
@@ -13,7 +14,7 @@
 #include <string>
 #include <vector>
 
-namespace actorflow {
+namespace ACTORFLOW_API actorflow {
 
 // Thrown by reads (and reported by commits) when the backend cannot be reached.
 class StoreUnavailable : public std::runtime_error {
@@ -221,7 +222,7 @@ std::shared_ptr<Store> make_redis_store(const RedisOptions& options);
 
 }  // namespace actorflow
 
-namespace actorflow {
+namespace ACTORFLOW_API actorflow {
 
 // Opens a store from a one-line spec: "memory", "sqlite:<path>" or "redis:<host>:<port>[:<prefix>]".
 // Throws std::invalid_argument naming the spec when it is malformed, StoreUnavailable when the

@@ -1,6 +1,7 @@
 #pragma once
 // A clock for tests: time stands still until the test advances it, then due timers fire in order
 // on the advancing thread. A 30 s timeout or a 1 h backoff takes microseconds.
+#include <actorflow/export.hpp>
 #include <actorflow/clock.hpp>
 
 #include <condition_variable>
@@ -10,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-namespace actorflow {
+namespace ACTORFLOW_API actorflow {
 
 struct PendingTimer {
   TimerId id = 0;

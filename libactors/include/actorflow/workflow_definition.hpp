@@ -2,6 +2,7 @@
 // A workflow definition is a tree of nodes: steps, sequences, parallel fork/join, choices on the
 // workflow data and child workflows. Build one with WorkflowBuilder; the engine validates it
 // fully when it is registered.
+#include <actorflow/export.hpp>
 #include <actorflow/clock.hpp>
 #include <actorflow/error_strategy.hpp>
 #include <actorflow/json.hpp>
@@ -14,7 +15,7 @@
 #include <string>
 #include <vector>
 
-namespace actorflow {
+namespace ACTORFLOW_API actorflow {
 
 // One call of a named handler, with what happens around it.
 struct StepSpec {

@@ -1,8 +1,6 @@
 #pragma once
 // The life of a workflow, as a user sees it through the engine API.
-#include <actorflow/history_event.hpp>
-#include <actorflow/json.hpp>
-
+#include <actorflow/export.hpp>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -10,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace actorflow {
+namespace ACTORFLOW_API actorflow {
 
 enum class WorkflowStatus {
   running,
@@ -40,16 +38,6 @@ inline bool is_terminal(WorkflowStatus s) {
 }
 
 // What a query returns.
-struct WorkflowInfo {
-  std::string id;
-  std::string definition;
-  int version = 0;
-  WorkflowStatus status = WorkflowStatus::running;
-  Json data;
-  std::string error;        // why it failed, was compensated or dead-lettered
-  int restarts = 0;         // times its instance actor was respawned
-};
-
 // One line of a list of workflows: what the store keeps beside each snapshot.
 struct WorkflowSummary {
   std::string id;

@@ -60,6 +60,7 @@
 // version, which is the one the engine starts). Handlers, breakers and child workflows not loaded
 // together are checked only when YamlLoadOptions says how; Engine::register_workflow checks them
 // again in any case.
+#include <actorflow/export.hpp>
 #include <actorflow/limits.hpp>
 #include <actorflow/clock.hpp>
 #include <actorflow/workflow_definition.hpp>
@@ -71,7 +72,7 @@
 #include <string_view>
 #include <vector>
 
-namespace actorflow {
+namespace ACTORFLOW_API actorflow {
 
 inline constexpr size_t kYamlBytesMax = limits::kYamlBytesMax;  // a file (or text) longer is refused
 inline constexpr int kYamlDepthMax = limits::kYamlDepthMax;  // nodes nested deeper are refused

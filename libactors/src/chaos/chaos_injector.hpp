@@ -2,7 +2,7 @@
 // The engine's chaos: the config in force (replaceable while running), the counts of faults that
 // took effect, and the wrapping of a step job so that its fault happens as the job runs.
 #include <actorflow/chaos.hpp>
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>
 
 #include "workflow/messages.hpp"
 

@@ -1,5 +1,5 @@
 // Engine calls for chaos policies (actorflow/chaos.hpp).
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>
 
 #include "workflow/engine_core.hpp"
 

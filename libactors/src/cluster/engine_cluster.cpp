@@ -1,6 +1,6 @@
 // The Engine's cluster parts: joining (publishing the gateway, the shard manager), what the
 // node knows of its cluster, remote handlers, and the write of a shard this node may not own.
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>
 #include <actorflow/cluster_security.hpp>
 #include <actorflow/logging.hpp>
 

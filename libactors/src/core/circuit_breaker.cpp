@@ -1,5 +1,5 @@
-#include <actorflow/atoms.hpp>
-#include <actorflow/circuit_breaker.hpp>
+#include <actorflow/actors/atoms.hpp>
+#include <actorflow/actors/circuit_breaker_actor.hpp>
 #include <actorflow/logging.hpp>
 
 #include <caf/actor_system.hpp>

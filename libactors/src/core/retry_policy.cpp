@@ -1,3 +1,4 @@
+#include <actorflow/retry_delay.hpp>
 #include <actorflow/retry_policy.hpp>
 
 #include <algorithm>
@@ -6,17 +7,18 @@
 
 namespace actorflow {
 
-Millis RetryPolicy::delay_before_retry(int retry, std::mt19937_64& rng) const {
+Millis retry_delay(const RetryPolicy& policy, int retry, std::mt19937_64& rng) {
   // In double: multiplier^(retry-1) overflows integers long before the cap applies.
   const double grown_ms =
-      static_cast<double>(interval_initial.count()) * std::pow(multiplier, std::max(0, retry - 1));
+      static_cast<double>(policy.interval_initial.count()) *
+      std::pow(policy.multiplier, std::max(0, retry - 1));
   const int64_t capped_ms =
-      std::llround(std::min(grown_ms, static_cast<double>(interval_max.count())));
-  if (jitter <= 0.0) return Millis(capped_ms);
+      std::llround(std::min(grown_ms, static_cast<double>(policy.interval_max.count())));
+  if (policy.jitter <= 0.0) return Millis(capped_ms);
   const double high_ms = static_cast<double>(capped_ms);
-  const double low_ms = high_ms * (1.0 - jitter);
+  const double low_ms = high_ms * (1.0 - policy.jitter);
   std::uniform_real_distribution<double> draw(low_ms, high_ms);
-  // Rounding must not leave the documented range [d*(1-jitter), d].
+  // Rounding must not leave the documented range [d*(1-policy.jitter), d].
   const double drawn_ms = std::clamp(std::round(draw(rng)), std::ceil(low_ms), high_ms);
   return Millis(static_cast<int64_t>(drawn_ms));
 }

@@ -1,6 +1,6 @@
-#include <actorflow/atoms.hpp>
+#include <actorflow/actors/atoms.hpp>
 #include <actorflow/logging.hpp>
-#include <actorflow/supervisor.hpp>
+#include <actorflow/actors/supervisor.hpp>
 
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>

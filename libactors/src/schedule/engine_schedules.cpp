@@ -1,7 +1,7 @@
 // Engine's cron schedule methods. Checks run on the caller's thread; every change is a command to
 // the scheduler actor, the only writer of schedule records.
 #include <actorflow/cron.hpp>
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>
 #include <actorflow/logging.hpp>
 
 #include "schedule/schedule_record.hpp"

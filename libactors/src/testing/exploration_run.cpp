@@ -1,5 +1,6 @@
 #include "testing/exploration_run.hpp"
 
+#include <actorflow/metrics.hpp>
 #include <actorflow/virtual_clock.hpp>
 
 #include <atomic>

@@ -1,5 +1,5 @@
 // Engine::retry_dead_letter: an operator runs a parked workflow again.
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>
 #include <actorflow/logging.hpp>
 
 #include "cluster/cluster_messages.hpp"

@@ -1,7 +1,9 @@
-#include <actorflow/engine.hpp>
-#include <actorflow/atoms.hpp>
+#include <actorflow/actorflow.hpp>
+#include <actorflow/actors/circuit_breaker_actor.hpp>
+#include <actorflow/actors/atoms.hpp>
 #include <actorflow/bounded_parse.hpp>
 #include <actorflow/names.hpp>
+#include <actorflow/retry_delay.hpp>
 #include <actorflow/logging.hpp>
 
 #include "cluster/cluster_routing.hpp"
@@ -109,7 +111,7 @@ void Engine::Core::start_waker() {
 
 Millis Engine::Core::jittered_delay(const RetryPolicy& policy, int retry) {
   std::lock_guard lock(rng_mutex);
-  return policy.delay_before_retry(retry, rng);
+  return retry_delay(policy, retry, rng);
 }
 
 std::optional<Status> Engine::Core::start_problem(const std::string& definition, const std::string& id,
@@ -336,6 +338,10 @@ Status Engine::register_workflow(WorkflowDefinition definition) {
   return Status::ok();
 }
 
+StartResult Engine::start(const std::string& definition, const std::string& workflow_id) {
+  return start(definition, workflow_id, Json::object());
+}
+
 StartResult Engine::start(const std::string& definition, const std::string& workflow_id, Json input) {
   core_->start_waker();
   return core_->start_workflow(definition, workflow_id, std::move(input));
@@ -441,6 +447,10 @@ Status Engine::cancel(const std::string& workflow_id, const std::string& by, con
   return Status::ok();
 } catch (const StoreUnavailable& e) {
   return Status::unavailable(std::string("the cancel of '") + workflow_id + "' was not stored: " + e.what());
+}
+
+Status Engine::signal(const std::string& workflow_id, const std::string& name) {
+  return signal(workflow_id, name, Json::object());
 }
 
 Status Engine::signal(const std::string& workflow_id, const std::string& name, Json payload) try {

@@ -1,6 +1,6 @@
 #pragma once
 // The engine's shared parts, seen by its actors: registries, clock, store, actor handles.
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>
 
 #include "chaos/chaos_injector.hpp"
 #include "workflow/activity_gauge.hpp"
@@ -28,7 +28,7 @@ class ClusterState;
 class StepWorkerPool;
 class StartDeadlines;
 
-struct Engine::Core : std::enable_shared_from_this<Engine::Core> {
+struct ACTORFLOW_INTERNAL Engine::Core : std::enable_shared_from_this<Engine::Core> {
   EngineOptions options;
   std::shared_ptr<Clock> clock;
   std::shared_ptr<Store> store;

@@ -1,6 +1,6 @@
 // Engine calls for operators: lists, metrics, breakers, dead-letter retry, drain.
-#include <actorflow/engine.hpp>
-#include <actorflow/atoms.hpp>
+#include <actorflow/actorflow.hpp>
+#include <actorflow/actors/atoms.hpp>
 #include <actorflow/logging.hpp>
 #include <actorflow/logging.hpp>
 

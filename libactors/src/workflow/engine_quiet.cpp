@@ -1,6 +1,6 @@
 // Engine::await_quiet: the barrier tests on a virtual clock take before they move time.
-#include <actorflow/atoms.hpp>
-#include <actorflow/engine.hpp>
+#include <actorflow/actors/atoms.hpp>
+#include <actorflow/actorflow.hpp>
 
 #include "workflow/engine_core.hpp"
 #include "workflow/step_worker_pool.hpp"

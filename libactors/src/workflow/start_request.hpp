@@ -1,7 +1,7 @@
 #pragma once
 // A workflow start on its way from Engine::start/start_async through the supervisor to a new
 // instance: the caller's answer travels with it and is given exactly once.
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>
 
 #include "workflow/workflow_state.hpp"
 

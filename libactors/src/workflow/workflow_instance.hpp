@@ -3,7 +3,7 @@
 // state. Every transition is written to the store before any message it causes is sent
 // (write-ahead), so a respawned instance resumes from the last transition and re-dispatches the
 // steps that were in flight, with the same idempotency keys.
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>
 
 #include <caf/fwd.hpp>
 

@@ -2,9 +2,9 @@
 // The interpreter inside a workflow instance actor: walks the definition tree, dispatches steps,
 // handles results, timeouts, retries, breakers, children and compensation. Each entry point
 // mutates the state, then commits: snapshot first, then the messages the transition causes.
-#include <actorflow/atoms.hpp>
+#include <actorflow/actors/atoms.hpp>
 #include <actorflow/chaos.hpp>
-#include <actorflow/circuit_breaker.hpp>
+#include <actorflow/actors/circuit_breaker_actor.hpp>
 
 #include "workflow/engine_core.hpp"
 #include "store/store_reader.hpp"

@@ -1,5 +1,8 @@
 #pragma once
 // Everything a workflow instance needs to resume: the snapshot written after every transition.
+#include <actorflow/history_event.hpp>
+#include <actorflow/json.hpp>
+#include <actorflow/workflow_info.hpp>
 #include <actorflow/workflow_status.hpp>
 
 #include <cstdint>

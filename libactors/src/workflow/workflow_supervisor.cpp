@@ -1,6 +1,6 @@
 #include "workflow/workflow_supervisor.hpp"
 
-#include <actorflow/atoms.hpp>
+#include <actorflow/actors/atoms.hpp>
 #include <actorflow/logging.hpp>
 
 #include "cluster/cluster_messages.hpp"

@@ -6,7 +6,7 @@
 //   (spawn_atom, std::string id, bool recovered)           run the stored workflow `id`
 //   (child_done_atom, std::string parent_id, std::string path)
 //   (crash_atom, std::string id)                           fault injection
-#include <actorflow/engine.hpp>
+#include <actorflow/actorflow.hpp>
 
 #include <caf/fwd.hpp>
 

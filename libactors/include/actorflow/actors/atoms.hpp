@@ -1,8 +1,9 @@
 #pragma once
 // Message atoms of the actors the library exposes (CAF 0.17: at most 10 characters).
+#include <actorflow/export.hpp>
 #include <caf/atom.hpp>
 
-namespace actorflow {
+namespace ACTORFLOW_API actorflow {
 
 using acquire_atom = caf::atom_constant<caf::atom("acquire")>;   // breaker: may I call?
 using record_atom = caf::atom_constant<caf::atom("record")>;     // breaker: how the call went

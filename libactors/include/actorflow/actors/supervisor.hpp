@@ -3,6 +3,7 @@
 // and restarts them when they fail, per strategy. More than `restarts_max` restarts within
 // `period` means the children cannot be kept alive: the supervisor stops its children and exits
 // with an error (its own supervisor, if any, decides what next).
+#include <actorflow/export.hpp>
 #include <actorflow/clock.hpp>
 
 #include <caf/fwd.hpp>
@@ -12,7 +13,7 @@
 #include <string>
 #include <vector>
 
-namespace actorflow {
+namespace ACTORFLOW_API actorflow {
 
 enum class RestartStrategy {
   one_for_one,   // restart only the child that failed

@@ -23,8 +23,14 @@
 //
 // Runs are deterministic for sequential workflows (the engine's seed, the chaos seed and virtual
 // time are fixed); parallel branches may interleave differently from run to run.
+#include <actorflow/export.hpp>
 #include <actorflow/chaos.hpp>
 #include <actorflow/engine.hpp>
+#include <actorflow/history_event.hpp>
+#include <actorflow/json.hpp>
+#include <actorflow/step_handler.hpp>
+#include <actorflow/workflow_definition.hpp>
+#include <actorflow/workflow_info.hpp>
 
 #include <chrono>
 #include <functional>
@@ -33,7 +39,8 @@
 #include <utility>
 #include <vector>
 
-namespace actorflow::testing {
+namespace ACTORFLOW_API actorflow {
+namespace testing {
 
 enum class FaultVariant {
   fail_once,            // the attempt fails retryably; the retry policy takes over
@@ -163,4 +170,5 @@ ExplorationReport explore_failure_points(
   });
 }
 
-}  // namespace actorflow::testing
+}  // namespace testing
+}  // namespace actorflow

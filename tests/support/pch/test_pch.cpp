@@ -1,0 +1,1 @@
+// Builds the precompiled header every test executable reuses (tests/CMakeLists.txt).
