@@ -6,6 +6,7 @@ include(CMakePackageConfigHelpers)
 set(ACTORFLOW_INSTALL_CMAKEDIR ${CMAKE_INSTALL_LIBDIR}/cmake/actorflow)
 
 set_target_properties(actorflow_version PROPERTIES EXPORT_NAME version)
+set_target_properties(actorflow_duration PROPERTIES EXPORT_NAME duration)
 set_target_properties(actorflow_core PROPERTIES EXPORT_NAME core)
 set_target_properties(actorflow_proto PROPERTIES EXPORT_NAME proto)
 set_target_properties(actorflow_actors PROPERTIES EXPORT_NAME actors)
@@ -13,7 +14,7 @@ set_target_properties(actorflow_testing PROPERTIES EXPORT_NAME testing)
 set_target_properties(actorflow_plugin_api PROPERTIES EXPORT_NAME plugin_api)
 
 # actorflow_proto is private to the engine; installed because a static engine needs it to link.
-install(TARGETS actorflow_version actorflow_core actorflow_proto actorflow_actors actorflow_testing
+install(TARGETS actorflow_version actorflow_duration actorflow_core actorflow_proto actorflow_actors actorflow_testing
                 actorflow_plugin_api
         EXPORT actorflowTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT development)
@@ -43,7 +44,7 @@ install(FILES ${PROJECT_BINARY_DIR}/actorflow.pc DESTINATION ${CMAKE_INSTALL_LIB
 # strip -g keeps every symbol a link needs. CMake itself strips only the programs.
 install(CODE "
   if(CMAKE_INSTALL_DO_STRIP)
-    foreach(library actorflow_version actorflow_core actorflow_proto actorflow_actors actorflow_testing)
+    foreach(library actorflow_version actorflow_duration actorflow_core actorflow_proto actorflow_actors actorflow_testing)
       execute_process(COMMAND \"${CMAKE_STRIP}\" -g
                       \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_LIBDIR}/lib\${library}.a\"
                       COMMAND_ERROR_IS_FATAL ANY)
