@@ -6,6 +6,7 @@ include(CMakePackageConfigHelpers)
 set(ACTORFLOW_INSTALL_CMAKEDIR ${CMAKE_INSTALL_LIBDIR}/cmake/actorflow)
 
 set_target_properties(actorflow_version PROPERTIES EXPORT_NAME version)
+set_target_properties(actorflow_duration PROPERTIES EXPORT_NAME duration)
 set_target_properties(actorflow_core PROPERTIES EXPORT_NAME core)
 set_target_properties(actorflow_proto PROPERTIES EXPORT_NAME proto)
 set_target_properties(actorflow_actors PROPERTIES EXPORT_NAME actors)
@@ -23,9 +24,10 @@ if(BUILD_SHARED_LIBS)
   set(ACTORFLOW_SHARED TRUE)
   set(ACTORFLOW_PC_LIBS "-L\${libdir} -lactorflow_actors")
 else()
-  set(ACTORFLOW_INSTALLED_LIBRARIES actorflow_version actorflow_core actorflow_proto actorflow_actors actorflow_testing)
+  set(ACTORFLOW_INSTALLED_LIBRARIES actorflow_version actorflow_duration actorflow_core actorflow_proto actorflow_actors
+                                    actorflow_testing)
   set(ACTORFLOW_SHARED FALSE)
-  set(ACTORFLOW_PC_LIBS "-L\${libdir} -lactorflow_actors -lactorflow_proto -lactorflow_core -lactorflow_version -lcaf_openssl -lcaf_io -lcaf_core -lyaml-cpp -lsqlite3 -lprotobuf -lhiredis -lssl -lcrypto -pthread")
+  set(ACTORFLOW_PC_LIBS "-L\${libdir} -lactorflow_actors -lactorflow_proto -lactorflow_core -lactorflow_version -lactorflow_duration -lcaf_openssl -lcaf_io -lcaf_core -lyaml-cpp -lsqlite3 -lprotobuf -lhiredis -lssl -lcrypto -pthread")
 endif()
 install(TARGETS ${ACTORFLOW_INSTALLED_LIBRARIES} actorflow_plugin_api
         EXPORT actorflowTargets
@@ -57,7 +59,7 @@ install(FILES ${PROJECT_BINARY_DIR}/actorflow.pc DESTINATION ${CMAKE_INSTALL_LIB
 # strip -g keeps every symbol a link needs. CMake itself strips only the programs.
 install(CODE "
   if(CMAKE_INSTALL_DO_STRIP AND NOT ${ACTORFLOW_SHARED})
-    foreach(library actorflow_version actorflow_core actorflow_proto actorflow_actors actorflow_testing)
+    foreach(library actorflow_version actorflow_duration actorflow_core actorflow_proto actorflow_actors actorflow_testing)
       execute_process(COMMAND \"${CMAKE_STRIP}\" -g
                       \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_LIBDIR}/lib\${library}.a\"
                       COMMAND_ERROR_IS_FATAL ANY)

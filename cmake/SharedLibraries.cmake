@@ -29,4 +29,5 @@ set_target_properties(actorflow_actors_shared PROPERTIES
   LINK_LIBRARY_OVERRIDE_actorflow_actors WHOLE_ARCHIVE
   LINK_LIBRARY_OVERRIDE_actorflow_core WHOLE_ARCHIVE
   LINK_LIBRARY_OVERRIDE_actorflow_version WHOLE_ARCHIVE
+  LINK_LIBRARY_OVERRIDE_actorflow_duration WHOLE_ARCHIVE
   LINK_LIBRARY_OVERRIDE_actorflow_proto WHOLE_ARCHIVE)

@@ -23,9 +23,9 @@
 
 namespace actorflow::node {
 
-// Every value with its default; the YAML key that sets it is in the comment. Durations are written
-// as in workflow definitions (actorflow::parse_duration): an integer and a unit, ms s m h d, several
-// may follow each other ("500ms", "30s", "5m", "2h", "1h30m").
+// Durations are written as in workflow definitions (actorflow/duration.hpp): an integer and a
+// unit, ms s m h d, several may follow each other ("500ms", "30s", "5m", "2h", "1h30m").
+
 // How a plugin's handlers run: in the node's process (a crash of a handler is the node's), or in
 // child worker processes the node starts, watches and restarts (nodes/isolation/worker_pool.hpp:
 // a crash costs one attempt).
@@ -45,84 +45,87 @@ struct PluginEntry {
   bool operator==(const PluginEntry&) const = default;
 };
 
+// The node's settings. The comments name the YAML key of each; the plain ones (numbers, durations,
+// booleans, words) have their defaults, ranges and docs in one table, node_settings.hpp, which
+// the constructor takes the defaults from.
 struct NodeConfig {
+  NodeConfig();
+
   // node:
-  std::string node_id;                           // node.id (required): [A-Za-z0-9._-], at most 64
+  std::string node_id;                             // node.id (required): [A-Za-z0-9._-], at most 64
   std::string workflows_dir = "config/workflows";  // node.workflows_dir
-  Millis drain_timeout{30'000};                  // node.drain_timeout: shutdown waits this long for steps
-  std::vector<PluginEntry> plugins;              // node.plugins: loaded in order, at most kPluginsMax
+  Millis drain_timeout;                            // node.drain_timeout
+  std::vector<PluginEntry> plugins;                // node.plugins: loaded in order, at most kPluginsMax
 
   // http: / cluster: (addresses are host:port, loopback unless configured otherwise)
-  std::string http_listen = "127.0.0.1:8080";     // http.listen; port 0: any free port (the node logs it)
-  // http: the API server's limits (actorflow/limits.hpp: defaults, and what exceeding one causes)
-  int http_body_bytes_max = static_cast<int>(limits::kBodyBytesMax);          // http.body_bytes_max: 1..1 GiB
-  int http_header_bytes_max = static_cast<int>(limits::kHeaderBytesMax);      // http.header_bytes_max: 1 KiB..16 MiB
-  int http_connections_max = static_cast<int>(limits::kConnectionsMax);      // http.connections_max: 1..1,000,000
-  Millis http_header_timeout = limits::kHeaderTimeout;                        // http.header_timeout: 100ms..1h
-  Millis http_body_timeout = limits::kBodyTimeout;                            // http.body_timeout: 100ms..1h
-  Millis http_keep_alive_timeout = limits::kKeepAliveTimeout;                 // http.keep_alive_timeout: 100ms..1d
-  int http_keep_alive_requests_max = static_cast<int>(limits::kKeepAliveRequestsMax);  // http.keep_alive_requests_max
-  int http_workers = static_cast<int>(limits::kHttpWorkers);                  // http.workers: 1..1024
-  int http_queue_max = static_cast<int>(limits::kHttpQueueMax);               // http.queue_max: 1..1,000,000
-  int json_depth_max = static_cast<int>(limits::kJsonDepthMax);               // limits.json_depth_max: 1..1024
-  bool cluster_enabled = false;                   // cluster.enabled: one of several nodes on one Redis store
+  std::string http_listen = "127.0.0.1:8080";  // http.listen; port 0: any free port (the node logs it)
+  // http: the API server's limits (actorflow/limits.hpp: what exceeding one causes)
+  int http_body_bytes_max;           // http.body_bytes_max
+  int http_header_bytes_max;         // http.header_bytes_max
+  int http_connections_max;          // http.connections_max
+  Millis http_header_timeout;        // http.header_timeout
+  Millis http_body_timeout;          // http.body_timeout
+  Millis http_keep_alive_timeout;    // http.keep_alive_timeout
+  int http_keep_alive_requests_max;  // http.keep_alive_requests_max
+  int http_workers;                  // http.workers
+  int http_queue_max;                // http.queue_max
+  int json_depth_max;                // limits.json_depth_max
+  bool cluster_enabled;                           // cluster.enabled
   std::string cluster_listen = "127.0.0.1:7400";  // cluster.listen; port 0: any free port (logged)
   std::string cluster_advertise;                  // cluster.advertise: the host other nodes connect to
                                                   // (empty: cluster.listen's host)
-  int shards = 16;                                // cluster.shards: 1..4096
-  Millis lease_ttl{5'000};                        // cluster.lease_ttl: 1s..5m
-  Millis heartbeat_interval{1'000};               // cluster.heartbeat_interval: 50ms..1m, <= lease_ttl / 2
-  Millis peer_timeout{5'000};                     // cluster.peer_timeout: 500ms..5m
-  Millis route_timeout{10'000};                   // cluster.route_timeout: 100ms..5m
-  Millis handoff_timeout{5'000};                  // cluster.handoff_timeout: 0ms..5m
-  Millis outage_grace{0};                         // cluster.outage_grace: 0ms..5m (0: 2 x heartbeat_interval)
+  int shards;                                     // cluster.shards
+  Millis lease_ttl;                               // cluster.lease_ttl
+  Millis heartbeat_interval;                      // cluster.heartbeat_interval: <= lease_ttl / 2
+  Millis peer_timeout;                            // cluster.peer_timeout
+  Millis route_timeout;                           // cluster.route_timeout
+  Millis handoff_timeout;                         // cluster.handoff_timeout
+  Millis outage_grace;                            // cluster.outage_grace
   std::vector<std::string> remote_handlers;       // cluster.remote_handlers: run by other nodes
   ClusterTls cluster_tls;                         // cluster.tls.{cert_file,key_file,ca_file}: mutual TLS
   std::map<std::string, std::string> cluster_tls_locations;  // "file:line:column" of tls and each of its keys
-  bool cluster_allow_insecure = false;            // cluster.allow_insecure: plaintext beyond loopback
-  int cluster_max_message_bytes = static_cast<int>(kClusterMessageBytesDefault);  // cluster.max_message_bytes
+  bool cluster_allow_insecure;                    // cluster.allow_insecure: plaintext beyond loopback
+  int cluster_max_message_bytes;                  // cluster.max_message_bytes
 
   // http.allow_unauthenticated / http.tls / auth: (nodes/auth/; README "Security")
-  bool http_allow_unauthenticated = false;  // http.allow_unauthenticated: serve a non-loopback
-                                            // http.listen without auth.tokens_file (a warning is logged)
+  bool http_allow_unauthenticated;          // http.allow_unauthenticated
   std::string http_tls_cert_file;           // http.tls.cert_file: PEM certificate (chain after it); with key_file
   std::string http_tls_key_file;            // http.tls.key_file: PEM private key, unencrypted
   std::string http_tls_client_ca_file;      // http.tls.client_ca_file: clients must present a certificate it signed
   std::string auth_tokens_file;             // auth.tokens_file: `role name token` lines; empty: no tokens
   std::vector<std::string> auth_open_routes{"/healthz"};  // auth.open_routes: of /healthz, /metrics
-  int auth_failed_attempts_max = 20;        // auth.failed_attempts_max: 1..1,000,000 per client address
-  Millis auth_failed_attempts_window{60'000};  // auth.failed_attempts_window: 1s..1d
-
+  int auth_failed_attempts_max;             // auth.failed_attempts_max: per client address
+  Millis auth_failed_attempts_window;       // auth.failed_attempts_window
 
   // store: one spec as actorflow::open_store takes it, or a map of it (store.spec) and:
   std::string store = "sqlite:actorflow.db";  // store, or store.spec
-  Durability durability = Durability::machine;  // store.durability: process or machine (store.hpp)
-  int redis_replicas_min = 0;                   // store.redis_replicas_min: 0..64, WAIT after each commit
-  Millis store_wait_max{5'000};                 // store.wait_max: a start not stored by then gets 503
+  Durability durability;                      // store.durability (store.hpp)
+  int redis_replicas_min;                     // store.redis_replicas_min: WAIT after each commit
+  Millis store_wait_max;                      // store.wait_max
 
-  // defaults: for steps and workflows that do not set their own
-  Millis timeout_default{30'000};            // defaults.step_timeout
-  int max_retries = 3;                       // defaults.retries_max: 0..1000
-  Millis retry_backoff_initial{1'000};       // defaults.retry_backoff_initial
-  Millis retry_backoff_max{60'000};          // defaults.retry_backoff_max
-  double retry_backoff_multiplier = 2.0;     // defaults.retry_backoff_multiplier: 1..100
-  double retry_jitter = 0.2;                 // defaults.retry_jitter: [0, 1)
-  ErrorStrategy error_strategy = ErrorStrategy::retry_then_compensate;  // defaults.error_strategy
+  // defaults: for steps and workflows that do not set their own (EngineOptions' names)
+  Millis step_timeout_default;      // defaults.step_timeout
+  int retries_max;                  // defaults.retries_max
+  Millis retry_backoff_initial;     // defaults.retry_backoff_initial
+  Millis retry_backoff_max;         // defaults.retry_backoff_max
+  double retry_backoff_multiplier;  // defaults.retry_backoff_multiplier
+  double retry_jitter;              // defaults.retry_jitter
+  ErrorStrategy strategy_default;   // defaults.error_strategy
 
   // engine: limits and timings of the workflow engine
-  int step_workers = 4;                             // engine.step_workers: 1..1024
-  int step_queue_max = 100'000;                     // engine.step_queue_max: 1..10,000,000
-  int scheduler_threads = 0;                        // engine.scheduler_threads: 0 (one per core)..1024
-  int instance_restarts_max = 3;                    // engine.instance_restarts_max: 0..1000
-  Millis instance_restart_period{60'000};           // engine.instance_restart_period
-  int breaker_waits_max = 1'000;                    // engine.breaker_waits_max: 1..1,000,000
-  int crash_attempts_max = 2;                       // engine.crash_attempts_max: 1..1000
-  std::optional<Millis> passivate_after{60'000};    // engine.passivate_after: a duration or "never"
-  Millis wake_poll_interval{1'000};                 // engine.wake_poll_interval: 10ms..1m
+  int step_workers;                       // engine.step_workers
+  int step_queue_max;                     // engine.step_queue_max
+  int scheduler_threads;                  // engine.scheduler_threads
+  int instance_restarts_max;              // engine.instance_restarts_max
+  Millis instance_restart_period;         // engine.instance_restart_period
+  int breaker_waits_max;                  // engine.breaker_waits_max
+  int crash_attempts_max;                 // engine.crash_attempts_max
+  std::optional<Millis> passivate_after;  // engine.passivate_after: a duration or "never"
+  Millis wake_poll_interval;              // engine.wake_poll_interval
 
   // log:
-  std::string log_level = "info";   // log.level: trace, debug, info, warn, error, critical, off
-  std::string log_format = "json";  // log.format: json or text
+  std::string log_level;   // log.level
+  std::string log_format;  // log.format
 
   // chaos: a chaos config file (actorflow/chaos.hpp; format in config/workflows/README.md), read
   // with the node config, its problems reported with it. Empty: no chaos.

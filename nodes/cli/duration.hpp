@@ -7,8 +7,9 @@
 
 namespace actorflow::cli {
 
-// One or more <number><unit> parts (units ms, s, m, h; the number may have a fraction), or a bare
-// number of seconds. Nullopt for anything else, a negative value or more than 30 days.
+// actorflow::parse_duration (as in node configs and definitions), where the numbers may also have
+// a fraction ("1.5s") and a bare number is seconds; nothing for a negative value or more than 30
+// days.
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
 
 // "250ms", "5s", "12.3s", "2m05s", "1h02m".

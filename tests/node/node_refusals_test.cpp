@@ -184,7 +184,8 @@ TEST(NodeRefusals, MalformedWorkflowDefinitionsStopTheNodeWithEveryProblemNamed)
     if (check) args.push_back("--check");
     const ProgramRun run = run_node_program(args);
     EXPECT_EQ(run.exit_code, 2) << run.output;
-    EXPECT_TRUE(contains(run.output, wf + "/bad_duration.yaml:6:14: step 'reserve': timeout: bad duration '5 parsecs'"))
+    EXPECT_TRUE(contains(run.output, wf + "/bad_duration.yaml:6:14: step 'reserve': timeout: expected a duration from 1ms "
+                                              "to 3650d (e.g. 500ms, 30s, 5m, 2h, 1h30m), got '5 parsecs'"))
         << run.output;
     EXPECT_TRUE(contains(run.output, wf + "/duplicate_step.yaml:6:11: step 'reserve': duplicate name 'reserve'"))
         << run.output;

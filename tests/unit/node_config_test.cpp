@@ -107,9 +107,9 @@ TEST(NodeConfig, SqliteExampleLoadsWithTheDefaults) {
   EXPECT_EQ(c.remote_handlers, defaults.remote_handlers);
   EXPECT_EQ(c.cluster_advertise, defaults.cluster_advertise);
   EXPECT_EQ(c.store, defaults.store);
-  EXPECT_EQ(c.timeout_default, defaults.timeout_default);
-  EXPECT_EQ(c.max_retries, defaults.max_retries);
-  EXPECT_EQ(c.error_strategy, defaults.error_strategy);
+  EXPECT_EQ(c.step_timeout_default, defaults.step_timeout_default);
+  EXPECT_EQ(c.retries_max, defaults.retries_max);
+  EXPECT_EQ(c.strategy_default, defaults.strategy_default);
   EXPECT_EQ(c.retry_backoff_initial, defaults.retry_backoff_initial);
   EXPECT_EQ(c.retry_backoff_max, defaults.retry_backoff_max);
   EXPECT_EQ(c.retry_backoff_multiplier, defaults.retry_backoff_multiplier);
@@ -244,9 +244,9 @@ TEST(NodeConfig, MissingKeysTakeTheDefaults) {
   EXPECT_EQ(c.http_listen, "127.0.0.1:8080");  // loopback unless configured otherwise
   EXPECT_EQ(c.cluster_listen, "127.0.0.1:7400");
   EXPECT_EQ(c.store, "sqlite:actorflow.db");
-  EXPECT_EQ(c.timeout_default, 30s);
-  EXPECT_EQ(c.max_retries, 3);
-  EXPECT_EQ(c.error_strategy, ErrorStrategy::retry_then_compensate);
+  EXPECT_EQ(c.step_timeout_default, 30s);
+  EXPECT_EQ(c.retries_max, 3);
+  EXPECT_EQ(c.strategy_default, ErrorStrategy::retry_then_compensate);
   EXPECT_EQ(c.log_level, "info");
   EXPECT_EQ(c.log_format, "json");
   EXPECT_EQ(c.shards, 16);
@@ -303,9 +303,9 @@ TEST(NodeConfig, ValuesAreRead) {
   EXPECT_EQ(c.cluster_listen, "0.0.0.0:7500");
   EXPECT_EQ(c.shards, 64);
   EXPECT_EQ(c.store, "memory");
-  EXPECT_EQ(c.timeout_default, 500ms);
-  EXPECT_EQ(c.max_retries, 0);
-  EXPECT_EQ(c.error_strategy, ErrorStrategy::dead_letter);
+  EXPECT_EQ(c.step_timeout_default, 500ms);
+  EXPECT_EQ(c.retries_max, 0);
+  EXPECT_EQ(c.strategy_default, ErrorStrategy::dead_letter);
   EXPECT_EQ(c.retry_backoff_initial, 2s);
   EXPECT_EQ(c.retry_backoff_max, 2h);
   EXPECT_EQ(c.retry_backoff_multiplier, 1.5);
@@ -323,12 +323,12 @@ TEST(NodeConfig, ValuesAreRead) {
 }
 
 TEST(NodeConfig, DurationsTakeEachUnit) {
-  EXPECT_EQ(load_ok(with_id("defaults: {step_timeout: 500ms}")).timeout_default, 500ms);
-  EXPECT_EQ(load_ok(with_id("defaults: {step_timeout: 30s}")).timeout_default, 30s);
-  EXPECT_EQ(load_ok(with_id("defaults: {step_timeout: 5m}")).timeout_default, 5min);
-  EXPECT_EQ(load_ok(with_id("defaults: {step_timeout: 2h}")).timeout_default, 2h);
-  EXPECT_EQ(load_ok(with_id("defaults: {step_timeout: 1d}")).timeout_default, 24h);
-  EXPECT_EQ(load_ok(with_id("defaults: {step_timeout: 1h30m}")).timeout_default, 90min);
+  EXPECT_EQ(load_ok(with_id("defaults: {step_timeout: 500ms}")).step_timeout_default, 500ms);
+  EXPECT_EQ(load_ok(with_id("defaults: {step_timeout: 30s}")).step_timeout_default, 30s);
+  EXPECT_EQ(load_ok(with_id("defaults: {step_timeout: 5m}")).step_timeout_default, 5min);
+  EXPECT_EQ(load_ok(with_id("defaults: {step_timeout: 2h}")).step_timeout_default, 2h);
+  EXPECT_EQ(load_ok(with_id("defaults: {step_timeout: 1d}")).step_timeout_default, 24h);
+  EXPECT_EQ(load_ok(with_id("defaults: {step_timeout: 1h30m}")).step_timeout_default, 90min);
 }
 
 // --- each kind of bad input -----------------------------------------------------------------------
@@ -804,7 +804,7 @@ TEST(NodeConfig, ProblemsOfTheChaosFileStopTheNodeAndNameBothFiles) {
   TempDir dir;
   const std::string chaos = dir.file("chaos.yaml", "policies:\n  - kind: fail\n    probability: 2\n");
   EXPECT_EQ(problem_of(with_id("chaos: " + chaos + "\n")),
-            "t.yaml:2:8: chaos: " + chaos + ":3:18: chaos policy 1: probability: must be in [0, 1], got 2.000000");
+            "t.yaml:2:8: chaos: " + chaos + ":3:18: chaos policy 1: probability: expected a number from 0 to 1, got '2'");
   const std::string missing = (dir.path() / "missing.yaml").string();
   EXPECT_EQ(problem_of(with_id("chaos: " + missing + "\n")).rfind("t.yaml:2:8: chaos: " + missing + ": cannot read", 0),
             0u);

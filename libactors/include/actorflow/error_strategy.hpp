@@ -14,6 +14,10 @@ enum class ErrorStrategy {
   retry_then_compensate,  // retry per the policy, then compensate (the default)
 };
 
+// How configs and definitions write the strategies (parse_error_strategy takes '_' for '-' too).
+inline constexpr std::string_view kErrorStrategyNames[]{"retry", "compensate", "dead-letter",
+                                                        "retry-then-compensate"};
+
 std::string_view to_string(ErrorStrategy strategy);
 std::optional<ErrorStrategy> parse_error_strategy(std::string_view text);
 

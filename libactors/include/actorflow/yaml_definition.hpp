@@ -63,6 +63,7 @@
 #include <actorflow/export.hpp>
 #include <actorflow/limits.hpp>
 #include <actorflow/clock.hpp>
+#include <actorflow/duration.hpp>
 #include <actorflow/workflow_definition.hpp>
 
 #include <cstddef>
@@ -80,7 +81,6 @@ inline constexpr int kYamlNodesMax = limits::kYamlNodesMax;  // nodes in one def
 inline constexpr int kYamlProblemsMax = limits::kYamlProblemsMax;  // reported per load; then "... and N more"
 inline constexpr int kYamlFilesMax = limits::kYamlFilesMax;  // files read by load_workflow_dir
 inline constexpr int kYamlRetriesMax = limits::kYamlRetriesMax;  // retry.max above this is refused
-inline constexpr int64_t kDurationMsMax = 3650LL * 24 * 3'600'000;  // ten years
 
 struct YamlLoadResult {
   // The definitions without a problem of their own, ordered so that a child workflow comes before
@@ -114,8 +114,7 @@ YamlLoadResult load_workflow_file(const std::string& path, const YamlLoadOptions
 // cycles and duplicate versions are found across files.
 YamlLoadResult load_workflow_dir(const std::string& dir, const YamlLoadOptions& options = {});
 
-// "500ms", "30s", "5m", "2h", "1d", "1h30m" -> milliseconds; nothing when malformed, negative or
-// longer than kDurationMsMax.
-std::optional<Millis> parse_duration(std::string_view text);
+// Durations in definitions: parse_duration (actorflow/duration.hpp), without fractions or bare
+// numbers, at most kDurationMsMax.
 
 }  // namespace actorflow

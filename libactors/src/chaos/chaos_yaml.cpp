@@ -1,9 +1,8 @@
 // Chaos configs in YAML (actorflow/chaos.hpp): every problem with file:line:column.
 #include <actorflow/chaos.hpp>
-#include <actorflow/bounded_parse.hpp>
 
-#include "yaml/map_fields.hpp"
-#include "yaml/source.hpp"
+#include "config/document.hpp"
+#include "config/map_fields.hpp"
 
 #include <cstdint>
 #include <limits>
@@ -11,45 +10,34 @@
 namespace actorflow {
 namespace {
 
-constexpr std::string_view kKindsExpected = "fail, delay, hang, crash, drop_reply, crash_process";
+constexpr std::string_view kNoun = "chaos config";
+constexpr std::string_view kKinds[]{"fail", "delay", "hang", "crash", "drop_reply", "crash_process"};
+constexpr std::string_view kPhases[]{"step", "compensation", "any"};
+constexpr std::string_view kCrashPoints[]{"before_commit", "after_commit"};
 constexpr int64_t kAttemptMax = 1'000'000;
 
-// Reads the value of `key` as one of a fixed set of words; reports anything else.
-template <class Parse>
-auto read_word(const yaml::MapFields& fields, std::string_view key, Parse parse, std::string_view expected)
-    -> decltype(parse(std::string_view{})) {
-  auto text = fields.text(key);
-  if (!text) return std::nullopt;
-  auto value = parse(*text);
-  if (!value) fields.report(key, "unknown value '" + *text + "' (expected one of: " + std::string(expected) + ")");
-  return value;
-}
-
 // A key that only goes with one kind of fault.
-void refuse_unless(const yaml::MapFields& fields, std::string_view key, bool fits, std::string_view kind) {
+void refuse_unless(const config::MapFields& fields, std::string_view key, bool fits, std::string_view kind) {
   if (fields.has(key) && !fits) fields.report(key, "only goes with kind " + std::string(kind));
 }
 
-std::optional<ChaosPolicy> read_policy(const yaml::Source& source, const YAML::Node& item, const YAML::Mark& at,
+std::optional<ChaosPolicy> read_policy(const config::Source& source, const YAML::Node& item, const YAML::Mark& at,
                                        size_t index) {
   const size_t problems_before = source.problems.count();
-  yaml::MapFields fields(source, item, at, "chaos policy " + std::to_string(index + 1),
-                         {"kind", "probability", "workflow", "step", "handler", "service", "phase", "attempt",
-                          "retryable", "delay", "at"});
+  config::MapFields fields(source, item, at, "chaos policy " + std::to_string(index + 1),
+                           {"kind", "probability", "workflow", "step", "handler", "service", "phase", "attempt",
+                            "retryable", "delay", "at"});
   if (!fields.is_map()) return std::nullopt;
   fields.require("kind");
   ChaosPolicy policy;
-  const auto kind = read_word(fields, "kind", parse_chaos_kind, kKindsExpected);
+  const auto kind = fields.choice("kind", kKinds, parse_chaos_kind);
   if (kind) policy.kind = *kind;
-  if (auto p = fields.number("probability")) {
-    if (*p < 0.0 || *p > 1.0) fields.report("probability", "must be in [0, 1], got " + std::to_string(*p));
-    policy.probability = *p;
-  }
+  if (auto p = fields.number("probability", 0.0, 1.0)) policy.probability = *p;
   if (auto v = fields.text("workflow")) policy.definition = *v;
   if (auto v = fields.text("step")) policy.step = *v;
   if (auto v = fields.text("handler")) policy.handler = *v;
   if (auto v = fields.text("service")) policy.service = *v;
-  if (auto v = read_word(fields, "phase", parse_chaos_phase, "step, compensation, any")) policy.phase = *v;
+  if (auto v = fields.choice("phase", kPhases, parse_chaos_phase)) policy.phase = *v;
   if (auto v = fields.integer("attempt", 0, kAttemptMax)) policy.attempt = static_cast<int>(*v);
   if (kind) {
     refuse_unless(fields, "retryable", *kind == ChaosKind::fail, "fail");
@@ -59,52 +47,41 @@ std::optional<ChaosPolicy> read_policy(const yaml::Source& source, const YAML::N
   }
   if (kind == ChaosKind::fail)
     if (auto v = fields.boolean("retryable")) policy.retryable = *v;
-  if (kind == ChaosKind::delay) {
-    if (auto v = fields.duration("delay")) {
-      if (*v > kChaosDelayMax) fields.report("delay", "at most " + std::to_string(kChaosDelayMax.count() / 3'600'000) + "h");
-      policy.delay = *v;
-    }
-  }
+  if (kind == ChaosKind::delay)
+    if (auto v = fields.duration("delay", Millis(1), kChaosDelayMax)) policy.delay = *v;
   if (kind == ChaosKind::crash)
-    if (auto v = read_word(fields, "at", parse_crash_point, "before_commit, after_commit")) policy.crash_point = *v;
+    if (auto v = fields.choice("at", kCrashPoints, parse_crash_point)) policy.crash_point = *v;
   if (source.problems.count() != problems_before) return std::nullopt;
   return policy;
 }
 
-ChaosLoadResult parse_config(std::string_view text, const std::string& source_name, yaml::Problems& problems) {
-  const YamlLoadOptions no_catalog;
-  yaml::Source source{source_name, no_catalog, problems};
+ChaosConfig read_config(const config::Source& source, const YAML::Node& document) {
   ChaosConfig config;
-  YAML::Node document;
-  if (Status bounded = yaml_text_limits(text, source_name); !bounded) {
-    problems.add(bounded.message());
-    return ChaosLoadResult{std::nullopt, problems.take()};
+  config::MapFields top(source, document, YAML::Mark(), "chaos", {"seed", "policies"});
+  if (auto seed = top.integer("seed", 0, std::numeric_limits<int64_t>::max())) config.seed = static_cast<uint64_t>(*seed);
+  if (!top.require("policies")) return config;
+  const YAML::Node list = top.value("policies");
+  if (!list.IsSequence()) {
+    top.report("policies", "expected a list of policies, got " + config::describe(list));
+  } else if (list.size() > kChaosPoliciesMax) {
+    top.report("policies", std::to_string(list.size()) + " policies, more than " + std::to_string(kChaosPoliciesMax));
+  } else {
+    for (size_t i = 0; i < list.size(); ++i)
+      if (auto policy = read_policy(source, list[i], top.mark_of("policies"), i)) config.policies.push_back(*policy);
   }
-  try {
-    document = YAML::Load(std::string(text));
-  } catch (const YAML::Exception& e) {
-    source.report(e.mark, "", "malformed YAML: " + e.msg);
-  }
-  if (problems.count() == 0 && (!document.IsDefined() || document.IsNull()))
+  return config;
+}
+
+ChaosLoadResult parse_config(std::string_view text, const std::string& source_name, config::Problems& problems) {
+  const config::Source source{source_name, problems};
+  const auto document = config::parse_yaml_document(text, source, kNoun);
+  if (document && document->IsNull())
     problems.add(source_name + ": holds no chaos config (expected keys seed, policies)");
-  if (problems.count() == 0) {
-    yaml::MapFields top(source, document, YAML::Mark(), "chaos", {"seed", "policies"});
-    if (auto seed = top.integer("seed", 0, std::numeric_limits<int64_t>::max())) config.seed = static_cast<uint64_t>(*seed);
-    if (top.require("policies")) {
-      const YAML::Node list = top.value("policies");
-      if (!list.IsSequence()) {
-        top.report("policies", "expected a list of policies, got " + yaml::describe(list));
-      } else if (list.size() > kChaosPoliciesMax) {
-        top.report("policies", std::to_string(list.size()) + " policies, more than " + std::to_string(kChaosPoliciesMax));
-      } else {
-        for (size_t i = 0; i < list.size(); ++i)
-          if (auto policy = read_policy(source, list[i], top.mark_of("policies"), i)) config.policies.push_back(*policy);
-      }
-    }
-  }
-  ChaosLoadResult result;
+  ChaosConfig config;
+  if (problems.count() == 0) config = read_config(source, *document);
   if (problems.count() == 0)
     for (const auto& problem : chaos_problems(config)) problems.add(source_name + ": " + problem);
+  ChaosLoadResult result;
   result.problems = problems.take();
   if (result.problems.empty()) result.config = std::move(config);
   return result;
@@ -113,18 +90,13 @@ ChaosLoadResult parse_config(std::string_view text, const std::string& source_na
 }  // namespace
 
 ChaosLoadResult load_chaos_yaml(std::string_view text, const std::string& source_name) {
-  yaml::Problems problems;
-  if (text.size() > kYamlBytesMax) {
-    problems.add(source_name + ": longer than " + std::to_string(kYamlBytesMax) + " bytes (" +
-                 std::to_string(text.size()) + ")");
-    return ChaosLoadResult{std::nullopt, problems.take()};
-  }
+  config::Problems problems;
   return parse_config(text, source_name, problems);
 }
 
 ChaosLoadResult load_chaos_file(const std::string& path) {
-  yaml::Problems problems;
-  auto text = yaml::read_yaml_file(path, problems);
+  config::Problems problems;
+  auto text = config::read_yaml_file(path, kNoun, problems);
   if (!text) return ChaosLoadResult{std::nullopt, problems.take()};
   return parse_config(*text, path, problems);
 }

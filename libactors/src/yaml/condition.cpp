@@ -1,6 +1,7 @@
 #include "yaml/condition.hpp"
 
-#include "yaml/map_fields.hpp"
+#include "config/scalars.hpp"
+#include "yaml/json_pointer.hpp"
 
 #include <array>
 #include <vector>
@@ -69,7 +70,7 @@ std::optional<CompiledCondition> compile_comparison(const Source& source, const 
   if (!fields.is_map()) return std::nullopt;
   const bool has_path = fields.require("path");
   bool ok = fields.require("op") && has_path;
-  auto path = fields.pointer("path");
+  auto path = read_pointer(fields, "path");
   // Unquoted, `!=` reads as a YAML tag and `>` as a folded block: both leave an empty scalar.
   const YAML::Node op_node = fields.value("op");
   std::optional<std::string> op_text;
@@ -203,9 +204,9 @@ std::optional<Json> yaml_to_json(const Source& source, const YAML::Node& node, c
       const std::string& text = node.Scalar();
       if (node.Tag() == "!") return Json(text);  // quoted: a string whatever it reads like
       if (text == "null" || text == "~" || text == "Null" || text == "NULL") return Json(nullptr);
-      if (auto b = scalar_boolean(text)) return Json(*b);
-      if (auto i = scalar_integer(text)) return Json(*i);
-      if (auto d = scalar_number(text)) return Json(*d);
+      if (auto b = config::scalar_boolean(text)) return Json(*b);
+      if (auto i = config::scalar_integer(text)) return Json(*i);
+      if (auto d = config::scalar_number(text)) return Json(*d);
       return Json(text);
     }
     case YAML::NodeType::Sequence: {
@@ -239,7 +240,7 @@ std::optional<CompiledCondition> compile_condition(const Source& source, const Y
     return std::nullopt;
   }
   if (node.IsScalar()) {
-    auto literal = node.Tag() == "!" ? std::nullopt : scalar_boolean(node.Scalar());
+    auto literal = node.Tag() == "!" ? std::nullopt : config::scalar_boolean(node.Scalar());
     if (!literal) {
       source.report(mark, context, "bad condition " + describe(node) + " (" + std::string(kConditionExpected) + ")");
       return std::nullopt;

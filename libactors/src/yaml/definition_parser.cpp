@@ -2,7 +2,6 @@
 
 #include <actorflow/names.hpp>
 
-#include "yaml/map_fields.hpp"
 #include "yaml/step_options.hpp"
 
 #include <climits>

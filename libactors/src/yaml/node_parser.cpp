@@ -3,7 +3,7 @@
 #include <actorflow/names.hpp>
 
 #include "yaml/condition.hpp"
-#include "yaml/map_fields.hpp"
+#include "yaml/json_pointer.hpp"
 #include "yaml/step_options.hpp"
 
 #include <array>
@@ -69,14 +69,14 @@ class NodeParser {
     if (!inserted) source_.report(mark, context, "duplicate name '" + name + "' (first used at " + first->second + ")");
   }
 
-  void check_handler(const MapFields& fields, std::string_view key, const std::optional<std::string>& handler) {
+  void check_handler(MapFields& fields, std::string_view key, const std::optional<std::string>& handler) {
     const auto& known = source_.options.has_handler;
     if (handler && known && !known(*handler))
       fields.report(key, "unknown handler '" + *handler + "' (not registered by the program)");
   }
 
   // What steps and child workflows share: compensation, error strategy, input.
-  void common(const MapFields& fields, StepSpec& spec) {
+  void common(MapFields& fields, StepSpec& spec) {
     auto compensation = fields.text("compensate");
     check_handler(fields, "compensate", compensation);
     if (compensation) spec.compensate_with(*compensation);
@@ -178,7 +178,7 @@ class NodeParser {
   }
 
   // Reports a branch that no data can ever select.
-  void check_reachable(const MapFields& when, int index, const CompiledCondition& condition,
+  void check_reachable(MapFields& when, int index, const CompiledCondition& condition,
                        const std::vector<std::string>& texts, int always_index) {
     const std::string branch = "branch " + std::to_string(index);
     if (always_index != 0) {
@@ -207,8 +207,8 @@ class NodeParser {
       source_.report(fields.mark(), context, "a sleep takes exactly one of 'for: <duration>' or 'until: /pointer'");
       return;
     }
-    if (auto duration = fields.duration("for", true)) out.sleep(name, *duration);
-    if (auto pointer = fields.pointer("until")) out.sleep_until(name, *pointer);
+    if (auto duration = fields.duration("for", Millis(0))) out.sleep(name, *duration);
+    if (auto pointer = read_pointer(fields, "until")) out.sleep_until(name, *pointer);
   }
 
   void wait(const YAML::Node& item, const YAML::Mark& at, const std::string& context, const std::string& name,
@@ -225,7 +225,7 @@ class NodeParser {
     else out.wait_for(std::move(spec));
   }
 
-  void on_timeout(const MapFields& fields, WaitSpec& spec) {
+  void on_timeout(MapFields& fields, WaitSpec& spec) {
     if (!fields.has("on_timeout")) return;
     const YAML::Node node = fields.value("on_timeout");
     const std::string expected = "expected fail, {branch: [nodes]} or {escalate: [nodes], then_timeout: <duration>}";

@@ -1,14 +1,16 @@
 #include "yaml/step_options.hpp"
 
+#include "yaml/json_pointer.hpp"
+
 #include <map>
 #include <string>
 #include <vector>
 
 namespace actorflow::yaml {
 
-std::optional<RetryPolicy> read_retry(const MapFields& fields, std::string_view key, const RetryPolicy& base) {
+std::optional<RetryPolicy> read_retry(MapFields& fields, std::string_view key, const RetryPolicy& base) {
   if (!fields.has(key)) return std::nullopt;
-  const Source& source = fields.source();
+  const config::Source& source = fields.source();
   const size_t problems_before = source.problems.count();
   MapFields retry(source, fields.value(key), fields.mark_of(key), fields.context() + " " + std::string(key),
                   {"max", "initial", "multiplier", "max_interval", "jitter"});
@@ -29,21 +31,15 @@ std::optional<RetryPolicy> read_retry(const MapFields& fields, std::string_view 
   return policy;
 }
 
-std::optional<ErrorStrategy> read_strategy(const MapFields& fields, std::string_view key) {
-  auto text = fields.text(key);
-  if (!text) return std::nullopt;
-  auto strategy = parse_error_strategy(*text);
-  if (!strategy)
-    fields.report(key, "unknown error strategy '" + *text +
-                           "' (expected one of: retry, compensate, dead-letter, retry-then-compensate)");
-  return strategy;
+std::optional<ErrorStrategy> read_strategy(MapFields& fields, std::string_view key) {
+  return fields.choice(key, kErrorStrategyNames, parse_error_strategy);
 }
 
-bool read_input(const MapFields& fields, std::string_view key, StepSpec& spec) {
+bool read_input(MapFields& fields, std::string_view key, StepSpec& spec) {
   if (!fields.has(key)) return true;
   const YAML::Node input = fields.value(key);
   if (input.IsScalar()) {
-    auto pointer = fields.pointer(key);
+    auto pointer = read_pointer(fields, key);
     if (pointer) spec.input(*pointer);
     return pointer.has_value();
   }
@@ -60,7 +56,7 @@ bool read_input(const MapFields& fields, std::string_view key, StepSpec& spec) {
   bool ok = mapping.is_map();
   for (const auto& field : keys) {
     if (field.empty() || mapped.count(field) != 0) continue;  // reported by MapFields
-    auto pointer = mapping.pointer(field);
+    auto pointer = read_pointer(mapping, field);
     if (pointer) mapped.emplace(field, *pointer);
     else ok = false;
   }

@@ -1,7 +1,7 @@
 // The public entry points: YAML text, one file, or a directory of files -> checked definitions.
-#include <actorflow/bounded_parse.hpp>
 #include <actorflow/yaml_definition.hpp>
 
+#include "config/document.hpp"
 #include "yaml/definition_set.hpp"
 
 #include <algorithm>
@@ -13,27 +13,15 @@ namespace {
 
 namespace fs = std::filesystem;
 
+constexpr std::string_view kNoun = "workflow definition";
+
 void parse_text(std::string_view text, const std::string& source_name, const YamlLoadOptions& options,
                 yaml::Problems& problems, std::vector<yaml::ParsedDefinition>& out) {
-  if (text.size() > kYamlBytesMax) {
-    problems.add(source_name + ": longer than " + std::to_string(kYamlBytesMax) + " bytes (" +
-                 std::to_string(text.size()) + ")");
-    return;
-  }
-  if (Status bounded = yaml_text_limits(text, source_name); !bounded) {
-    problems.add(bounded.message());
-    return;
-  }
-  yaml::Source source{source_name, options, problems};
-  std::vector<YAML::Node> documents;
-  try {
-    documents = YAML::LoadAll(std::string(text));
-  } catch (const YAML::Exception& e) {
-    source.report(e.mark, "", "malformed YAML: " + e.msg);
-    return;
-  }
+  const yaml::Source source{{source_name, problems}, options};
+  const auto documents = config::parse_yaml_documents(text, source, kNoun);
+  if (!documents) return;
   size_t found = 0;
-  for (const auto& document : documents) {
+  for (const auto& document : *documents) {
     if (document.IsNull()) continue;  // an empty document: only comments, or nothing between `---`
     ++found;
     if (auto parsed = yaml::parse_definition(source, document)) out.push_back(std::move(*parsed));
@@ -43,7 +31,7 @@ void parse_text(std::string_view text, const std::string& source_name, const Yam
 
 void parse_file(const std::string& path, const YamlLoadOptions& options, yaml::Problems& problems,
                 std::vector<yaml::ParsedDefinition>& out) {
-  if (auto text = yaml::read_yaml_file(path, problems)) parse_text(*text, path, options, problems, out);
+  if (auto text = config::read_yaml_file(path, kNoun, problems)) parse_text(*text, path, options, problems, out);
 }
 
 }  // namespace
